@@ -1,0 +1,33 @@
+package dev.sparkdl.spec;
+
+import java.util.List;
+
+/**
+ * The activation functions a layer may name, with Keras' names and defaults: {@code relu,
+ * sigmoid, tanh, softmax, linear, elu} (alpha 1), {@code selu, leaky_relu} (negative slope 0.2 as
+ * in {@code keras.activations.leaky_relu}), {@code softplus, gelu} (exact, not the tanh
+ * approximation) and {@code swish} (x * sigmoid(x)).
+ */
+public final class Activations {
+  /** Every activation name accepted, in documentation order. */
+  public static final List<String> NAMES =
+      Names.list(
+          "relu", "sigmoid", "tanh", "softmax", "linear", "elu", "selu", "leaky_relu", "softplus",
+          "gelu", "swish");
+
+  private Activations() {}
+
+  /**
+   * Validates an activation name.
+   *
+   * @param name the name received (case-insensitive; {@code null} means linear as in Keras)
+   * @return the canonical lower-case name
+   * @throws SpecException if the name is unknown; the message lists the valid ones
+   */
+  public static String check(String name) {
+    if (name == null) {
+      return "linear";
+    }
+    return Names.check("activation", name, NAMES);
+  }
+}

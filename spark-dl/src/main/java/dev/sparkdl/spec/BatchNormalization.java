@@ -1,0 +1,85 @@
+package dev.sparkdl.spec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Batch normalisation over the last axis, as Keras' {@code BatchNormalization}: in training it
+ * normalises with the batch statistics and updates {@code moving = moving * momentum + batch * (1 -
+ * momentum)}; at inference it uses the moving mean and variance. Learns {@code gamma} (scale) and
+ * {@code beta} (offset).
+ *
+ * @param momentum the moving-average momentum in [0, 1), Keras' default 0.99
+ * @param epsilon added to the variance, &gt; 0, Keras' default 0.001
+ */
+public record BatchNormalization(double momentum, double epsilon) implements LayerSpec {
+
+  /** Validates the arguments. */
+  public BatchNormalization {
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw new SpecException(
+          "Received an invalid value for `momentum` of BatchNormalization, expected a float in"
+              + " [0, 1). Received: momentum=" + momentum);
+    }
+    if (!(epsilon > 0)) {
+      throw new SpecException(
+          "Received an invalid value for `epsilon` of BatchNormalization, expected a positive"
+              + " float. Received: epsilon=" + epsilon);
+    }
+  }
+
+  /** @return batch normalisation with Keras' defaults (momentum 0.99, epsilon 0.001) */
+  public static BatchNormalization defaults() {
+    return new BatchNormalization(0.99, 0.001);
+  }
+
+  /** @return a copy with another momentum */
+  public BatchNormalization momentum(double m) {
+    return new BatchNormalization(m, epsilon);
+  }
+
+  /** @return a copy with another epsilon */
+  public BatchNormalization epsilon(double e) {
+    return new BatchNormalization(momentum, e);
+  }
+
+  @Override
+  public String className() {
+    return "BatchNormalization";
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("momentum", momentum);
+    c.put("epsilon", epsilon);
+    return c;
+  }
+
+  @Override
+  public List<Integer> outputShape(List<Integer> input) {
+    return input;
+  }
+
+  static BatchNormalization read(Config c) {
+    BatchNormalization b =
+        new BatchNormalization(c.optDouble("momentum", 0.99), c.optDouble("epsilon", 0.001));
+    if (!c.optBoolean("center", true) || !c.optBoolean("scale", true)) {
+      throw new SpecException(
+          "BatchNormalization: center=false or scale=false is not supported; remove them.");
+    }
+    for (String init :
+        List.of("beta_initializer", "gamma_initializer", "moving_mean_initializer",
+            "moving_variance_initializer")) {
+      String v = c.optIdentifier(init, null);
+      String expected = init.startsWith("gamma") || init.startsWith("moving_variance") ? "ones" : "zeros";
+      if (v != null && !Initializers.check(v).equals(expected)) {
+        throw new SpecException(
+            "BatchNormalization: `" + init + "`=" + v + " is not supported; only " + expected + ".");
+      }
+    }
+    c.finish();
+    return b;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.sparkdl.spec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fully connected layer, {@code output = activation(input · kernel + bias)}, as Keras' {@code
+ * Dense}: it applies to the last axis of its input, so a {@code [784]} input becomes {@code
+ * [units]}. The kernel has Keras' shape {@code (input_dim, units)}.
+ *
+ * <pre>{@code Dense.units(500).activation("relu")}</pre>
+ *
+ * @param units the output width, &gt; 0
+ * @param activation an {@link Activations} name; {@code linear} for none
+ * @param useBias whether to add a bias vector
+ * @param kernelInitializer an {@link Initializers} name, Keras' default {@code glorot_uniform}
+ * @param biasInitializer an {@link Initializers} name, Keras' default {@code zeros}
+ */
+public record Dense(
+    int units,
+    String activation,
+    boolean useBias,
+    String kernelInitializer,
+    String biasInitializer)
+    implements LayerSpec {
+
+  /** Validates the arguments and canonicalises names. */
+  public Dense {
+    if (units <= 0) {
+      throw new SpecException(
+          "Received an invalid value for `units` of Dense, expected a positive integer. Received:"
+              + " units=" + units);
+    }
+    activation = Activations.check(activation);
+    kernelInitializer = Initializers.check(kernelInitializer);
+    biasInitializer = Initializers.check(biasInitializer);
+  }
+
+  /**
+   * @param units the output width
+   * @return a Dense layer with Keras' defaults (linear, bias, glorot_uniform, zeros)
+   */
+  public static Dense units(int units) {
+    return new Dense(units, "linear", true, "glorot_uniform", "zeros");
+  }
+
+  /** @return a copy with another activation */
+  public Dense activation(String name) {
+    return new Dense(units, name, useBias, kernelInitializer, biasInitializer);
+  }
+
+  /** @return a copy with or without a bias */
+  public Dense useBias(boolean use) {
+    return new Dense(units, activation, use, kernelInitializer, biasInitializer);
+  }
+
+  /** @return a copy with another kernel initializer */
+  public Dense kernelInitializer(String name) {
+    return new Dense(units, activation, useBias, name, biasInitializer);
+  }
+
+  /** @return a copy with another bias initializer */
+  public Dense biasInitializer(String name) {
+    return new Dense(units, activation, useBias, kernelInitializer, name);
+  }
+
+  @Override
+  public String className() {
+    return "Dense";
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("units", units);
+    c.put("activation", activation);
+    c.put("use_bias", useBias);
+    c.put("kernel_initializer", kernelInitializer);
+    c.put("bias_initializer", biasInitializer);
+    return c;
+  }
+
+  @Override
+  public List<Integer> outputShape(List<Integer> input) {
+    if (input.isEmpty()) {
+      throw new SpecException("Dense(" + units + ") needs an input with at least one axis, got a scalar.");
+    }
+    List<Integer> out = new ArrayList<>(input);
+    out.set(out.size() - 1, units);
+    return List.copyOf(out);
+  }
+
+  static Dense read(Config c) {
+    Dense d =
+        new Dense(
+            c.requiredInt("units"),
+            c.optIdentifier("activation", "linear"),
+            c.optBoolean("use_bias", true),
+            c.optIdentifier("kernel_initializer", "glorot_uniform"),
+            c.optIdentifier("bias_initializer", "zeros"));
+    c.finish();
+    return d;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.sparkdl.spec;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A loss function, by Keras name.
+ *
+ * <ul>
+ *   <li>{@code categorical_crossentropy}: targets are one-hot or probability vectors (a class
+ *       index label is one-hot encoded for it); the network ends with softmax.
+ *   <li>{@code sparse_categorical_crossentropy}: targets are class indices; ends with softmax.
+ *   <li>{@code binary_crossentropy}: targets in [0, 1]; the network ends with one sigmoid unit.
+ *   <li>{@code mse}, {@code mae}, {@code huber} (with {@code delta}, default 1): regression.
+ * </ul>
+ *
+ * Cross-entropies are computed from the pre-activation outputs (log-softmax / log-sigmoid), which
+ * is numerically stable; the result equals Keras' value on the probabilities.
+ *
+ * @param name the canonical name
+ * @param delta Huber's threshold (1.0 for every other loss)
+ */
+public record Loss(String name, double delta) {
+  /** Every loss name accepted (aliases such as {@code mean_squared_error} are also read). */
+  public static final List<String> NAMES =
+      Names.list(
+          "categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy",
+          "mse", "mae", "huber");
+
+  private static final Map<String, String> ALIASES =
+      Map.of(
+          "mean_squared_error", "mse",
+          "meansquarederror", "mse",
+          "mean_absolute_error", "mae",
+          "meanabsoluteerror", "mae",
+          "huber_loss", "huber",
+          "categoricalcrossentropy", "categorical_crossentropy",
+          "sparsecategoricalcrossentropy", "sparse_categorical_crossentropy",
+          "binarycrossentropy", "binary_crossentropy");
+
+  /** Validates and canonicalises. */
+  public Loss {
+    name = canonical(name);
+    if (!"huber".equals(name)) {
+      delta = 1.0;
+    } else if (!(delta > 0)) {
+      throw new SpecException(
+          "Received an invalid value for `delta` of huber, expected a positive float. Received:"
+              + " delta=" + delta);
+    }
+  }
+
+  /**
+   * @param name a loss name (see {@link #NAMES}) or Keras alias
+   * @return the loss with default arguments
+   */
+  public static Loss of(String name) {
+    return new Loss(name, 1.0);
+  }
+
+  /** @return the Huber loss with this delta */
+  public static Loss huber(double delta) {
+    return new Loss("huber", delta);
+  }
+
+  /** @return true for the three cross-entropies (classification losses) */
+  public boolean isCrossEntropy() {
+    return name.endsWith("crossentropy");
+  }
+
+  /** @return true for mse, mae and huber */
+  public boolean isRegression() {
+    return !isCrossEntropy();
+  }
+
+  static String canonical(String name) {
+    if (name != null) {
+      String alias = ALIASES.get(name.trim().toLowerCase(Locale.ROOT));
+      if (alias != null) {
+        return alias;
+      }
+    }
+    return Names.check("loss", name, NAMES);
+  }
+
+  /** @return {@code "mse"} or {@code {"class_name": "Huber", "config": {"delta": 0.5}}} */
+  public String toJson() {
+    return SpecJson.write(SpecJson.lossTree(this));
+  }
+
+  /** Reads a loss: a name or Keras' {@code {"class_name": ..., "config": ...}} object. */
+  public static Loss fromJson(String json) {
+    return SpecJson.lossFromTree(SpecJson.parse(json, "loss"));
+  }
+}

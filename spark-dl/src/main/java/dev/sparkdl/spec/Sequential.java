@@ -1,0 +1,147 @@
+package dev.sparkdl.spec;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A plain stack of layers, each feeding the next, as Keras' {@code Sequential}.
+ *
+ * <pre>{@code
+ * Sequential net = Sequential.of(
+ *     Dense.units(500).activation("relu"),
+ *     BatchNormalization.defaults(),
+ *     Dropout.rate(0.3),
+ *     Dense.units(10).activation("softmax")).inputShape(784);
+ * }</pre>
+ *
+ * @param layers the layers in order; at least one
+ * @param inputShape the per-sample input shape without the batch axis (e.g. {@code [784]}), or
+ *     {@code null} to take it from the data at fit time
+ */
+public record Sequential(List<LayerSpec> layers, List<Integer> inputShape) {
+
+  /** Validates and freezes the lists. */
+  public Sequential {
+    if (layers == null || layers.isEmpty()) {
+      throw new SpecException(
+          "A Sequential network needs at least one layer. Received: no layers.");
+    }
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i) == null) {
+        throw new SpecException("Sequential: layer " + i + " is null.");
+      }
+    }
+    layers = List.copyOf(layers);
+    if (inputShape != null) {
+      if (inputShape.isEmpty() || inputShape.stream().anyMatch(d -> d == null || d <= 0)) {
+        throw new SpecException(
+            "Received an invalid input shape " + inputShape
+                + ", expected a non-empty list of positive integers such as [784].");
+      }
+      inputShape = List.copyOf(inputShape);
+    }
+  }
+
+  /** @return a network of these layers whose input shape comes from the data at fit time */
+  public static Sequential of(LayerSpec... layers) {
+    return new Sequential(Arrays.asList(layers), null);
+  }
+
+  /** @return a copy with this per-sample input shape, e.g. {@code inputShape(784)} */
+  public Sequential inputShape(int... shape) {
+    List<Integer> s = new ArrayList<>();
+    for (int d : shape) {
+      s.add(d);
+    }
+    return new Sequential(layers, s);
+  }
+
+  /** @return a copy with this per-sample input shape */
+  public Sequential withInputShape(List<Integer> shape) {
+    return new Sequential(layers, shape);
+  }
+
+  /** @return a copy with one more layer at the end */
+  public Sequential add(LayerSpec layer) {
+    List<LayerSpec> l = new ArrayList<>(layers);
+    l.add(layer);
+    return new Sequential(l, inputShape);
+  }
+
+  /** @return the last layer */
+  public LayerSpec lastLayer() {
+    return layers.get(layers.size() - 1);
+  }
+
+  /**
+   * Shape inference through every layer.
+   *
+   * @param input the per-sample input shape
+   * @return the per-sample output shape of each layer, in order
+   * @throws SpecException naming the first layer that cannot take its input
+   */
+  public List<List<Integer>> layerOutputShapes(List<Integer> input) {
+    List<List<Integer>> out = new ArrayList<>();
+    List<Integer> s = input;
+    for (int i = 0; i < layers.size(); i++) {
+      LayerSpec l = layers.get(i);
+      try {
+        s = l.outputShape(s);
+      } catch (SpecException e) {
+        throw new SpecException("Layer " + i + " (" + l.className() + "): " + e.getMessage(), e);
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  /**
+   * @param input the per-sample input shape
+   * @return the per-sample output shape of the network
+   */
+  public List<Integer> outputShape(List<Integer> input) {
+    List<List<Integer>> all = layerOutputShapes(input);
+    return all.get(all.size() - 1);
+  }
+
+  /**
+   * The activation the network ends with: the last {@link Activation} layer or the last {@link
+   * Dense}'s activation, looking back past layers that do not change values' meaning (Dropout,
+   * Flatten).
+   *
+   * @return the canonical activation name, {@code linear} if none
+   */
+  public String outputActivation() {
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      LayerSpec l = layers.get(i);
+      if (l instanceof Activation a) {
+        return a.activation();
+      }
+      if (l instanceof Dense d) {
+        return d.activation();
+      }
+      if (!(l instanceof Dropout || l instanceof Flatten)) {
+        return "linear";
+      }
+    }
+    return "linear";
+  }
+
+  /** @return Keras JSON of the model: {@code {"class_name": "Sequential", "config": {...}}} */
+  public String toJson() {
+    return SpecJson.sequentialToJson(this);
+  }
+
+  /**
+   * Reads a network from JSON: Keras' {@code model.to_json()} form of a Sequential (Keras 2 or 3),
+   * or a bare list of layers.
+   *
+   * @param json the document
+   * @return the spec
+   * @throws SpecException naming what is malformed or unsupported
+   */
+  public static Sequential fromJson(String json) {
+    return SpecJson.sequentialFromJson(json);
+  }
+}

@@ -1,0 +1,336 @@
+package dev.sparkdl.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The Keras-form JSON codec for specs (Jackson, the version Spark ships). */
+final class SpecJson {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final List<String> INPUT_SHAPE_KEYS =
+      List.of("batch_shape", "batch_input_shape", "input_shape");
+
+  private SpecJson() {}
+
+  static String write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + node, e);
+    }
+  }
+
+  static JsonNode parse(String json, String what) {
+    if (json == null || json.isBlank()) {
+      throw new SpecException("Received an empty " + what + " JSON document.");
+    }
+    String trimmed = json.trim();
+    try {
+      return MAPPER.readTree(trimmed);
+    } catch (JsonProcessingException e) {
+      // a bare name such as adam or mse (not a JSON string literal) is accepted too
+      if (trimmed.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        return MAPPER.getNodeFactory().textNode(trimmed);
+      }
+      throw new SpecException(
+          "The " + what + " is not valid JSON: " + e.getOriginalMessage() + ". Received: "
+              + abbreviate(trimmed),
+          e);
+    }
+  }
+
+  static String abbreviate(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> toMap(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return new LinkedHashMap<>();
+    }
+    return MAPPER.convertValue(node, LinkedHashMap.class);
+  }
+
+  // ----- layers -----
+
+  static ObjectNode layerTree(LayerSpec layer) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("class_name", layer.className());
+    n.set("config", MAPPER.valueToTree(layer.config()));
+    return n;
+  }
+
+  static String layerToJson(LayerSpec layer) {
+    return write(layerTree(layer));
+  }
+
+  static LayerSpec layerFromJson(String json) {
+    return layerFromTree(parse(json, "layer"), new ArrayList<>());
+  }
+
+  /** Reads one layer; input-shape keys found in its config are moved to {@code inputShape}. */
+  private static LayerSpec layerFromTree(JsonNode node, List<List<Integer>> inputShape) {
+    if (!node.isObject() || !node.path("class_name").isTextual()) {
+      throw new SpecException(
+          "A layer must be a JSON object {\"class_name\": ..., \"config\": {...}}. Received: "
+              + abbreviate(node.toString()));
+    }
+    String cls = node.get("class_name").asText();
+    JsonNode cfgNode = node.get("config");
+    if (cfgNode != null && !cfgNode.isNull() && !cfgNode.isObject()) {
+      throw new SpecException(cls + ": `config` must be a JSON object. Received: " + cfgNode);
+    }
+    Map<String, Object> cfg = toMap(cfgNode);
+    for (String key : INPUT_SHAPE_KEYS) {
+      if (cfg.containsKey(key)) {
+        Map<String, Object> one = new HashMap<>();
+        one.put(key, cfg.remove(key));
+        List<Integer> shape = new Config(cls, one).optShape(key, !"input_shape".equals(key));
+        if (shape != null) {
+          inputShape.add(shape);
+        }
+      }
+    }
+    return LayerTypes.read(cls, cfg);
+  }
+
+  // ----- Sequential -----
+
+  static String sequentialToJson(Sequential s) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("class_name", "Sequential");
+    ObjectNode cfg = root.putObject("config");
+    cfg.put("name", "sequential");
+    ArrayNode layers = cfg.putArray("layers");
+    if (s.inputShape() != null) {
+      ObjectNode in = layers.addObject();
+      in.put("class_name", "InputLayer");
+      ArrayNode shape = in.putObject("config").putArray("batch_shape");
+      shape.addNull();
+      s.inputShape().forEach(shape::add);
+    }
+    for (LayerSpec l : s.layers()) {
+      layers.add(layerTree(l));
+    }
+    return write(root);
+  }
+
+  static Sequential sequentialFromJson(String json) {
+    JsonNode root = parse(json, "network (layers)");
+    JsonNode layersNode;
+    if (root.isArray()) {
+      layersNode = root;
+    } else if (root.isObject() && root.has("class_name")) {
+      String cls = root.get("class_name").asText();
+      if (!"Sequential".equals(cls)) {
+        throw new SpecException(
+            "Only Sequential models can be read; this document holds a '" + cls
+                + "' model. Rebuild it as a Sequential stack of layers.");
+      }
+      JsonNode cfg = root.path("config");
+      layersNode = cfg.isArray() ? cfg : cfg.path("layers");
+    } else if (root.isObject() && root.has("layers")) {
+      layersNode = root.get("layers");
+    } else {
+      throw new SpecException(
+          "A network must be Keras' Sequential JSON {\"class_name\": \"Sequential\", \"config\":"
+              + " {\"layers\": [...]}} or a list of layers. Received: "
+              + abbreviate(root.toString()));
+    }
+    if (!layersNode.isArray()) {
+      throw new SpecException("The Sequential config lacks its `layers` list.");
+    }
+    List<LayerSpec> layers = new ArrayList<>();
+    List<List<Integer>> inputShape = new ArrayList<>();
+    for (JsonNode ln : layersNode) {
+      if ("InputLayer".equals(ln.path("class_name").asText())) {
+        if (!layers.isEmpty()) {
+          throw new SpecException("An InputLayer may only come first in a Sequential network.");
+        }
+        Config c = new Config("InputLayer", toMap(ln.get("config")));
+        List<Integer> shape = c.optShape("batch_shape", true);
+        List<Integer> legacy = c.optShape("batch_input_shape", true);
+        List<Integer> plain = c.optShape("shape", false);
+        c.ignore("sparse", "ragged", "input_tensor", "optional");
+        c.finish();
+        List<Integer> s = shape != null ? shape : legacy != null ? legacy : plain;
+        if (s == null) {
+          throw new SpecException("The InputLayer has no `batch_shape`.");
+        }
+        inputShape.add(s);
+        continue;
+      }
+      int before = inputShape.size();
+      layers.add(layerFromTree(ln, inputShape));
+      if (inputShape.size() > before && layers.size() > 1) {
+        throw new SpecException(
+            "Only the first layer may declare an input shape; layer " + (layers.size() - 1)
+                + " (" + ln.path("class_name").asText() + ") does.");
+      }
+    }
+    return new Sequential(layers, inputShape.isEmpty() ? null : inputShape.get(0));
+  }
+
+  // ----- losses and optimizers -----
+
+  static JsonNode lossTree(Loss loss) {
+    if (!"huber".equals(loss.name()) || loss.delta() == 1.0) {
+      return MAPPER.getNodeFactory().textNode(loss.name());
+    }
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("class_name", "Huber");
+    n.putObject("config").put("delta", loss.delta());
+    return n;
+  }
+
+  static Loss lossFromTree(JsonNode node) {
+    if (node.isTextual()) {
+      return Loss.of(node.asText());
+    }
+    if (node.isObject() && node.path("class_name").isTextual()) {
+      String cls = node.get("class_name").asText();
+      Config c = new Config(cls, toMap(node.get("config")));
+      double delta = c.optDouble("delta", 1.0);
+      if (c.optBoolean("from_logits", false)) {
+        throw new SpecException(
+            cls + ": from_logits=true is not supported; end the network with softmax (or"
+                + " sigmoid) and drop from_logits. The loss is computed from the logits"
+                + " internally either way.");
+      }
+      String reduction = c.optString("reduction", "sum_over_batch_size");
+      if (!List.of("sum_over_batch_size", "auto").contains(reduction)) {
+        throw new SpecException(cls + ": reduction='" + reduction + "' is not supported.");
+      }
+      c.ignore("label_smoothing", "axis", "ignore_class");
+      if (c.optDouble("label_smoothing", 0) != 0) {
+        throw new SpecException(cls + ": label_smoothing is not supported.");
+      }
+      c.finish();
+      return new Loss(snake(cls), delta);
+    }
+    throw new SpecException(
+        "A loss must be a name such as \"mse\" or {\"class_name\": \"Huber\", \"config\": {...}}."
+            + " Received: " + abbreviate(node.toString()));
+  }
+
+  static ObjectNode optimizerTree(Optimizer o) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("class_name", o.className());
+    n.set("config", MAPPER.valueToTree(o.config()));
+    return n;
+  }
+
+  static Optimizer optimizerFromTree(JsonNode node) {
+    if (node.isTextual()) {
+      return Optimizer.named(node.asText());
+    }
+    if (!node.isObject() || !node.path("class_name").isTextual()) {
+      throw new SpecException(
+          "An optimizer must be a name such as \"adam\" or {\"class_name\": \"Adam\", \"config\":"
+              + " {...}}. Received: " + abbreviate(node.toString()));
+    }
+    String cls = node.get("class_name").asText();
+    Optimizer d = Optimizer.named(cls);
+    Config c = new Config(d.className(), toMap(node.get("config")));
+    Object lrRaw = c.has("learning_rate") ? c.optRaw("learning_rate") : c.optRaw("lr");
+    c.ignore("lr");
+    if (lrRaw != null && !(lrRaw instanceof Number)) {
+      throw new SpecException(
+          d.className() + ": only a constant learning_rate is supported. Received: " + lrRaw);
+    }
+    double lr = lrRaw == null ? d.learningRate() : ((Number) lrRaw).doubleValue();
+    Optimizer o;
+    if (d instanceof Optimizer.SGD s) {
+      o = new Optimizer.SGD(
+          lr, c.optDouble("momentum", s.momentum()), c.optBoolean("nesterov", s.nesterov()));
+    } else if (d instanceof Optimizer.Adam a) {
+      o = new Optimizer.Adam(
+          lr, c.optDouble("beta_1", a.beta1()), c.optDouble("beta_2", a.beta2()),
+          c.optDouble("epsilon", a.epsilon()));
+    } else if (d instanceof Optimizer.AdamW a) {
+      o = new Optimizer.AdamW(
+          lr, c.optDouble("weight_decay", a.weightDecay()), c.optDouble("beta_1", a.beta1()),
+          c.optDouble("beta_2", a.beta2()), c.optDouble("epsilon", a.epsilon()));
+    } else if (d instanceof Optimizer.RMSprop r) {
+      o = new Optimizer.RMSprop(
+          lr, c.optDouble("rho", r.rho()), c.optDouble("momentum", r.momentum()),
+          c.optDouble("epsilon", r.epsilon()), c.optBoolean("centered", r.centered()));
+    } else if (d instanceof Optimizer.Adagrad a) {
+      o = new Optimizer.Adagrad(
+          lr, c.optDouble("initial_accumulator_value", a.initialAccumulatorValue()),
+          c.optDouble("epsilon", a.epsilon()));
+    } else {
+      Optimizer.Adadelta a = (Optimizer.Adadelta) d;
+      o = new Optimizer.Adadelta(lr, c.optDouble("rho", a.rho()), c.optDouble("epsilon", a.epsilon()));
+    }
+    if (!(o instanceof Optimizer.AdamW)) {
+      Object wd = c.optRaw("weight_decay");
+      if (wd instanceof Number n && n.doubleValue() != 0) {
+        throw new SpecException(
+            d.className() + ": weight_decay is only supported by AdamW. Received: weight_decay="
+                + wd);
+      }
+    }
+    c.finish();
+    return o;
+  }
+
+  // ----- compile options -----
+
+  static String compileToJson(CompileOptions c) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.set("loss", lossTree(c.loss()));
+    n.set("optimizer", optimizerTree(c.optimizer()));
+    ArrayNode m = n.putArray("metrics");
+    c.metrics().forEach(m::add);
+    return write(n);
+  }
+
+  static CompileOptions compileFromJson(String json) {
+    JsonNode root = parse(json, "compile options");
+    if (!root.isObject()) {
+      throw new SpecException(
+          "Compile options must be a JSON object {\"loss\": ..., \"optimizer\": ..., \"metrics\":"
+              + " [...]}. Received: " + abbreviate(root.toString()));
+    }
+    Config c = new Config("compile", toMap(root));
+    c.ignore("loss", "optimizer", "metrics");
+    c.ignore("loss_weights", "weighted_metrics", "run_eagerly", "steps_per_execution",
+        "jit_compile", "auto_scale_loss");
+    c.finish();
+    if (!root.has("loss") || root.get("loss").isNull()) {
+      throw new SpecException("compile: a loss is required, e.g. \"categorical_crossentropy\".");
+    }
+    Loss loss = lossFromTree(root.get("loss"));
+    Optimizer opt =
+        root.has("optimizer") && !root.get("optimizer").isNull()
+            ? optimizerFromTree(root.get("optimizer"))
+            : Optimizer.named("rmsprop");
+    List<String> metrics = new ArrayList<>();
+    JsonNode m = root.path("metrics");
+    if (m.isArray()) {
+      for (JsonNode x : m) {
+        if (!x.isTextual()) {
+          throw new SpecException("compile: metrics must be names. Received: " + x);
+        }
+        metrics.add(x.asText());
+      }
+    } else if (!m.isMissingNode() && !m.isNull()) {
+      throw new SpecException("compile: `metrics` must be a list of names. Received: " + m);
+    }
+    return new CompileOptions(loss, opt, metrics);
+  }
+
+  /** CamelCase class name to Keras' snake_case function name: Huber → huber. */
+  static String snake(String cls) {
+    return cls.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+  }
+}
