@@ -1,0 +1,67 @@
+package dev.sparkdl.engine;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Access to the PyTorch engine: loads it once per JVM, offline when the CPU natives are on the
+ * class path, and sets per-thread switches (grad mode, intra-op threads).
+ */
+public final class Engines {
+  private static final String NATIVES = "native/lib/pytorch.properties";
+  private static volatile Engine engine;
+
+  private Engines() {}
+
+  /**
+   * Returns the PyTorch engine, loading it on first use. When neither {@code ai.djl.offline} nor
+   * {@code DJL_OFFLINE} is set and the {@code pytorch-native-cpu} jar is on the class path, DJL is
+   * put in offline mode so that no metadata request leaves the machine.
+   *
+   * @return the engine
+   */
+  public static Engine pytorch() {
+    Engine e = engine;
+    if (e == null) {
+      synchronized (Engines.class) {
+        if (engine == null) {
+          if (System.getProperty("ai.djl.offline") == null
+              && System.getenv("DJL_OFFLINE") == null
+              && Engines.class.getClassLoader().getResource(NATIVES) != null) {
+            System.setProperty("ai.djl.offline", "true");
+          }
+          engine = Engine.getEngine("PyTorch");
+        }
+        e = engine;
+      }
+    }
+    return e;
+  }
+
+  /**
+   * Sets PyTorch's intra-op thread count if it differs (a cheap call otherwise).
+   *
+   * @param threads threads for one operator, &gt;= 1
+   */
+  public static void setIntraOpThreads(int threads) {
+    pytorch();
+    if (threads >= 1 && JniUtils.getNumThreads() != threads) {
+      JniUtils.setNumThreads(threads);
+    }
+  }
+
+  /** @return PyTorch's current intra-op thread count */
+  public static int intraOpThreads() {
+    pytorch();
+    return JniUtils.getNumThreads();
+  }
+
+  /** @return the PyTorch version the engine runs */
+  public static String version() {
+    return pytorch().getVersion();
+  }
+
+  static void gradMode(boolean on) {
+    JniUtils.setGradMode(on);
+  }
+}

@@ -1,0 +1,433 @@
+package dev.sparkdl.engine;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import dev.sparkdl.spec.CompileOptions;
+import dev.sparkdl.spec.Sequential;
+import dev.sparkdl.spec.SpecException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A network built from a {@link Sequential} spec on DJL's PyTorch engine: minibatch training,
+ * evaluation, prediction, and its state as plain arrays. Not thread-safe; any number of networks
+ * may train concurrently, one per thread.
+ *
+ * <p>Inputs are row-major float arrays of {@code n} samples of {@link #inputSize()} values (the
+ * flattened per-sample input shape); targets are {@code n × }{@link #targetSize()} floats (one-hot
+ * or probabilities for the categorical cross-entropies, the value for other losses).
+ *
+ * <pre>{@code
+ * try (Network net = Network.create(Sequential.of(Dense.units(1).activation("sigmoid")).inputShape(2),
+ *     null, 42)) {
+ *   net.setKerasWeights(List.of(Tensor.of(new float[][] {{0.3f}, {0.1f}}), Tensor.of(1.0f)));
+ *   float p = net.predict(new float[] {1f, 2.2f}, 1)[0];   // 0.8205
+ * }
+ * }</pre>
+ */
+public final class Network implements AutoCloseable {
+  private final Sequential spec;
+  private final CompileOptions compile;
+  private final List<Integer> inputShape;
+  private final int inputSize;
+  private final int outputSize;
+  private final NDManager manager;
+  private final SequentialBlock body;
+  private final String head;
+  private final List<Parameter> params;
+  private final List<ParamInfo> infos;
+  private final ParameterStore store;
+  private final LossFunction loss;
+  private final MetricFunctions metrics;
+  private final Updater updater;
+  private SplittableRandom dropoutRandom;
+  private long steps;
+
+  private Network(Sequential spec, CompileOptions compile, List<Integer> inputShape, long seed) {
+    this.spec = spec;
+    this.compile = compile;
+    this.inputShape = List.copyOf(inputShape);
+    this.inputSize = product(inputShape);
+    List<Integer> out = spec.outputShape(inputShape);
+    this.outputSize = product(out);
+    Engines.pytorch();
+    this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    try {
+      this.dropoutRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
+      Engines.gradMode(false);
+      NetworkBuilder.Built built =
+          NetworkBuilder.build(spec, inputShape, manager, () -> dropoutRandom);
+      this.body = built.body();
+      this.head = built.head();
+      this.params = built.params();
+      this.infos = built.infos();
+      this.store = new ParameterStore(manager, false);
+      setWeights(initialWeights(seed));
+      if (compile != null) {
+        List<Parameter> trainable = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+          if (infos.get(i).trainable()) {
+            trainable.add(params.get(i));
+          }
+        }
+        this.loss = new LossFunction(compile.loss(), head);
+        this.metrics = new MetricFunctions(compile.metrics());
+        this.updater = Updater.of(compile.optimizer(), trainable, manager);
+      } else {
+        this.loss = null;
+        this.metrics = new MetricFunctions(List.of());
+        this.updater = null;
+      }
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Builds a network and initialises its weights from the seed with the spec's (Keras)
+   * initializers.
+   *
+   * @param spec the network; its input shape must be set
+   * @param compile loss, optimizer and metrics; {@code null} for inference only
+   * @param seed the initialisation seed
+   * @return the network; close it to free native memory
+   */
+  public static Network create(Sequential spec, CompileOptions compile, long seed) {
+    if (spec.inputShape() == null) {
+      throw new SpecException(
+          "The network has no input shape: give it with Sequential.inputShape(...), e.g."
+              + " inputShape(784).");
+    }
+    return new Network(spec, compile, spec.inputShape(), seed);
+  }
+
+  /** As {@link #create(Sequential, CompileOptions, long)} with an explicit input shape. */
+  public static Network create(
+      Sequential spec, CompileOptions compile, List<Integer> inputShape, long seed) {
+    return new Network(spec, compile, inputShape, seed);
+  }
+
+  /** @return the spec this network was built from */
+  public Sequential spec() {
+    return spec;
+  }
+
+  /** @return the per-sample input shape */
+  public List<Integer> inputShape() {
+    return inputShape;
+  }
+
+  /** @return values per input sample */
+  public int inputSize() {
+    return inputSize;
+  }
+
+  /** @return values per output sample */
+  public int outputSize() {
+    return outputSize;
+  }
+
+  /** @return target values per sample ({@link #outputSize()}) */
+  public int targetSize() {
+    return outputSize;
+  }
+
+  /** @return the final activation applied at prediction ("softmax", "sigmoid", "linear"...) */
+  public String outputActivation() {
+    return head;
+  }
+
+  /** @return the compiled metric names, in order */
+  public List<String> metricNames() {
+    return compile == null ? List.of() : compile.metrics();
+  }
+
+  /** @return optimizer steps taken by this instance */
+  public long steps() {
+    return steps;
+  }
+
+  /** Reseeds the dropout mask generator (the distributed trainer does so per round and task). */
+  public void seedDropout(long seed) {
+    dropoutRandom = new SplittableRandom(seed);
+  }
+
+  /** @return Keras-initialised weights for this architecture and seed (DJL layout) */
+  public WeightSnapshot initialWeights(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    float[][] values = new float[infos.size()][];
+    for (int i = 0; i < values.length; i++) {
+      ParamInfo info = infos.get(i);
+      float[] keras = KerasInitializers.fill(info.initializer(), info.kerasShape(), rnd);
+      values[i] = info.transposed() ? transpose(keras, info.kerasShape()[0], info.kerasShape()[1]) : keras;
+    }
+    return snapshotOf(values);
+  }
+
+  /** @return every parameter and running statistic, DJL layout (copies) */
+  public WeightSnapshot weights() {
+    Engines.gradMode(false);
+    float[][] values = new float[params.size()][];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = params.get(i).getArray().toFloatArray();
+    }
+    return snapshotOf(values);
+  }
+
+  /**
+   * Loads a snapshot taken from a network of the same architecture.
+   *
+   * @throws IllegalArgumentException naming the first parameter whose name or shape differs
+   */
+  public void setWeights(WeightSnapshot w) {
+    if (w.size() != params.size()) {
+      throw new IllegalArgumentException(
+          "weights hold " + w.size() + " arrays, this network has " + params.size()
+              + " parameters " + names());
+    }
+    Engines.gradMode(false);
+    for (int i = 0; i < params.size(); i++) {
+      ParamInfo info = infos.get(i);
+      if (!Arrays.equals(w.shape(i), info.djlShape())) {
+        throw new IllegalArgumentException(
+            "weight " + i + " (" + w.name(i) + ") has shape " + Arrays.toString(w.shape(i))
+                + ", the network's " + info.name() + " has shape "
+                + Arrays.toString(info.djlShape()));
+      }
+      params.get(i).getArray().set(w.values(i));
+    }
+  }
+
+  /** @return the weights in Keras' {@code get_weights()} order and layout */
+  public List<Tensor> kerasWeights() {
+    WeightSnapshot w = weights();
+    List<Tensor> out = new ArrayList<>();
+    for (int i = 0; i < infos.size(); i++) {
+      ParamInfo info = infos.get(i);
+      float[] v = w.values(i);
+      if (info.transposed()) {
+        v = transpose(v, info.kerasShape()[1], info.kerasShape()[0]);
+      }
+      out.add(new Tensor(info.kerasShape(), v));
+    }
+    return out;
+  }
+
+  /**
+   * Keras' {@code set_weights}: arrays in {@code get_weights()} order and Keras layout (Dense
+   * kernel {@code (input_dim, units)}, then bias; BatchNormalization gamma, beta, moving mean,
+   * moving variance).
+   *
+   * @throws IllegalArgumentException naming the array whose count or shape is wrong
+   */
+  public void setKerasWeights(List<Tensor> weights) {
+    if (weights.size() != infos.size()) {
+      throw new IllegalArgumentException(
+          "set_weights received " + weights.size() + " arrays; this network expects "
+              + infos.size() + ": " + kerasDescription());
+    }
+    float[][] values = new float[infos.size()][];
+    for (int i = 0; i < values.length; i++) {
+      ParamInfo info = infos.get(i);
+      Tensor t = weights.get(i);
+      if (!Arrays.equals(t.shape(), info.kerasShape())) {
+        throw new IllegalArgumentException(
+            "set_weights: array " + i + " (" + info.name() + ") must have shape "
+                + Arrays.toString(info.kerasShape()) + ", received "
+                + Arrays.toString(t.shape()));
+      }
+      values[i] = info.transposed()
+          ? transpose(t.raw(), info.kerasShape()[0], info.kerasShape()[1])
+          : t.raw().clone();
+    }
+    setWeights(snapshotOf(values));
+  }
+
+  /** @return names and Keras shapes of the weights, e.g. {@code [0_dense/kernel (2, 1), ...]} */
+  public String kerasDescription() {
+    List<String> s = new ArrayList<>();
+    for (ParamInfo info : infos) {
+      s.add(info.name() + " " + Arrays.toString(info.kerasShape()));
+    }
+    return s.toString();
+  }
+
+  /** @return the optimizer's state (slot arrays and step count) */
+  public OptimizerState optimizerState() {
+    requireCompiled();
+    Engines.gradMode(false);
+    return updater.state();
+  }
+
+  /** Restores optimizer state taken from a network of the same architecture and optimizer. */
+  public void setOptimizerState(OptimizerState state) {
+    requireCompiled();
+    Engines.gradMode(false);
+    updater.setState(state);
+  }
+
+  /**
+   * One optimizer step on a minibatch.
+   *
+   * @param x {@code n × inputSize} inputs
+   * @param y {@code n × targetSize} targets
+   * @param n the number of samples
+   * @return loss and metric sums of this batch (computed before the update, as Keras reports)
+   * @throws NonFiniteLossException if the loss is NaN or infinite
+   */
+  public BatchStats trainBatch(float[] x, float[] y, int n) {
+    requireCompiled();
+    BatchStats stats = new BatchStats(metrics.size());
+    try (NDManager step = manager.newSubManager()) {
+      Engines.gradMode(true);
+      NDArray xs = step.create(x, batchShape(n));
+      NDArray ys = step.create(y, new Shape(n, outputSize));
+      NDArray z = body.forward(store, new NDList(xs), true).singletonOrThrow();
+      NDArray l = loss.compute(z, ys);
+      JniUtils.backward((PtNDArray) l, (PtNDArray) step.ones(l.getShape()), false, false);
+      Engines.gradMode(false);
+      float lossValue = l.getFloat();
+      if (!Float.isFinite(lossValue)) {
+        throw new NonFiniteLossException(
+            "The loss became " + lossValue + " at training step " + (steps + 1) + " (a batch of "
+                + n + " samples, loss " + compile.loss().name() + ", optimizer "
+                + compile.optimizer().className() + " with learning_rate "
+                + compile.optimizer().learningRate() + "). Lower the learning rate, scale the"
+                + " features (e.g. with StandardScaler) or check the labels for extreme values.");
+      }
+      stats = statsOf(z.stopGradient(), ys, n, lossValue, step);
+      updater.step(step);
+      steps++;
+    } finally {
+      Engines.gradMode(false);
+    }
+    return stats;
+  }
+
+  /**
+   * Loss and metrics on a batch in inference mode (dropout off, BatchNorm moving statistics).
+   */
+  public BatchStats evaluate(float[] x, float[] y, int n) {
+    requireCompiled();
+    Engines.gradMode(false);
+    try (NDManager step = manager.newSubManager()) {
+      NDArray xs = step.create(x, batchShape(n));
+      NDArray ys = step.create(y, new Shape(n, outputSize));
+      NDArray z = body.forward(store, new NDList(xs), false).singletonOrThrow();
+      float lossValue = loss.compute(z, ys).getFloat();
+      return statsOf(z, ys, n, lossValue, step);
+    }
+  }
+
+  /**
+   * Inference on a batch.
+   *
+   * @param x {@code n × inputSize} inputs
+   * @param n samples
+   * @param raw receives the pre-activation outputs ({@code n × outputSize}), or null
+   * @param out receives the activated outputs ({@code n × outputSize}), or null
+   */
+  public void predict(float[] x, int n, float[] raw, float[] out) {
+    Engines.gradMode(false);
+    try (NDManager step = manager.newSubManager()) {
+      NDArray xs = step.create(x, batchShape(n));
+      NDArray z = body.forward(store, new NDList(xs), false).singletonOrThrow();
+      if (raw != null) {
+        copyInto(z, raw, n);
+      }
+      if (out != null) {
+        copyInto(ActivationFunctions.apply(head, z), out, n);
+      }
+    }
+  }
+
+  /** @return the activated outputs of {@code n} samples, {@code n × outputSize} */
+  public float[] predict(float[] x, int n) {
+    float[] out = new float[n * outputSize];
+    predict(x, n, null, out);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+
+  private BatchStats statsOf(NDArray z, NDArray ys, int n, float lossValue, NDManager step) {
+    double[] sums = new double[metrics.size()];
+    if (metrics.size() > 0) {
+      metrics.sums(ActivationFunctions.apply(head, z), ys, sums);
+    }
+    return new BatchStats(n, (double) lossValue * n, sums);
+  }
+
+  private void copyInto(NDArray a, float[] dst, int n) {
+    float[] v = a.toFloatArray();
+    if (v.length != n * outputSize) {
+      throw new IllegalStateException("output has " + v.length + " values, expected " + n * outputSize);
+    }
+    System.arraycopy(v, 0, dst, 0, v.length);
+  }
+
+  private Shape batchShape(int n) {
+    long[] dims = new long[inputShape.size() + 1];
+    dims[0] = n;
+    for (int i = 0; i < inputShape.size(); i++) {
+      dims[i + 1] = inputShape.get(i);
+    }
+    return new Shape(dims);
+  }
+
+  private WeightSnapshot snapshotOf(float[][] values) {
+    String[] names = new String[infos.size()];
+    long[][] shapes = new long[infos.size()][];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = infos.get(i).name();
+      shapes[i] = infos.get(i).djlShape();
+    }
+    return new WeightSnapshot(names, shapes, values);
+  }
+
+  private List<String> names() {
+    List<String> n = new ArrayList<>();
+    infos.forEach(i -> n.add(i.name()));
+    return n;
+  }
+
+  private void requireCompiled() {
+    if (updater == null) {
+      throw new IllegalStateException(
+          "This network was created without compile options (inference only); create it with a"
+              + " CompileOptions to train or evaluate.");
+    }
+  }
+
+  private static float[] transpose(float[] v, int rows, int cols) {
+    float[] t = new float[v.length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        t[c * rows + r] = v[r * cols + c];
+      }
+    }
+    return t;
+  }
+
+  private static int product(List<Integer> shape) {
+    long n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    return Math.toIntExact(n);
+  }
+}
