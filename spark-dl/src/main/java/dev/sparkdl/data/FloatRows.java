@@ -1,0 +1,65 @@
+package dev.sparkdl.data;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A growable table of float rows of fixed width, stored in chunks of {@value #CHUNK_ROWS} rows so
+ * that no single array gets huge and nothing is copied as it grows.
+ */
+public final class FloatRows implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** Rows per chunk. */
+  public static final int CHUNK_ROWS = 1024;
+  private final int width;
+  private final List<float[]> chunks = new ArrayList<>();
+  private int rows;
+
+  /** @param width floats per row */
+  public FloatRows(int width) {
+    this.width = width;
+  }
+
+  /** @return floats per row */
+  public int width() {
+    return width;
+  }
+
+  /** @return the number of rows */
+  public int rows() {
+    return rows;
+  }
+
+  /** Appends one row taken from {@code src[offset .. offset + width)}. */
+  public void append(float[] src, int offset) {
+    int c = rows / CHUNK_ROWS;
+    if (c == chunks.size()) {
+      chunks.add(new float[CHUNK_ROWS * width]);
+    }
+    System.arraycopy(src, offset, chunks.get(c), (rows % CHUNK_ROWS) * width, width);
+    rows++;
+  }
+
+  /** Copies row {@code r} to {@code dst[offset .. offset + width)}. */
+  public void copyRow(int r, float[] dst, int offset) {
+    System.arraycopy(chunks.get(r / CHUNK_ROWS), (r % CHUNK_ROWS) * width, dst, offset, width);
+  }
+
+  /** @return value {@code j} of row {@code r} */
+  public float get(int r, int j) {
+    return chunks.get(r / CHUNK_ROWS)[(r % CHUNK_ROWS) * width + j];
+  }
+
+  /** Releases the unused tail of the last chunk (after the last append). */
+  public void trim() {
+    if (!chunks.isEmpty()) {
+      int last = chunks.size() - 1;
+      int used = (rows - last * CHUNK_ROWS) * width;
+      float[] c = chunks.get(last);
+      if (used < c.length) {
+        chunks.set(last, java.util.Arrays.copyOf(c, used));
+      }
+    }
+  }
+}

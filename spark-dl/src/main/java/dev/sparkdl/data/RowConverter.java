@@ -1,0 +1,149 @@
+package dev.sparkdl.data;
+
+import java.io.Serializable;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+
+/**
+ * Converts a partition's rows to {@link PartitionData}, once: validates every feature and label,
+ * counts the bad rows in the report (they are not kept) and draws the validation rows.
+ *
+ * @param featuresIndex the features column's position in the row
+ * @param labelIndex the label column's position
+ * @param expectedLength values per feature vector, or -1 to take the first row's length
+ * @param label how labels become targets
+ * @param validationFraction the fraction of rows drawn for validation, in [0, 1)
+ * @param seed seeds the validation draw (with the partition index)
+ */
+public record RowConverter(
+    int featuresIndex,
+    int labelIndex,
+    int expectedLength,
+    LabelMode label,
+    double validationFraction,
+    long seed)
+    implements Serializable {
+
+  /**
+   * @param partition the partition index
+   * @param rows the partition's rows
+   * @return the converted partition
+   */
+  public PartitionData convert(int partition, Iterator<Row> rows) {
+    ConversionReport report = new ConversionReport();
+    SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + partition);
+    int width = expectedLength;
+    FloatRows trainX = null;
+    FloatRows valX = null;
+    FloatRows trainY = new FloatRows(label.storedWidth());
+    FloatRows valY = new FloatRows(label.storedWidth());
+    float[] x = new float[Math.max(width, 0)];
+    float[] y = new float[label.storedWidth()];
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      report.rows++;
+      int len = Features.length(row, featuresIndex);
+      if (len == Features.NULL) {
+        report.nullFeatures++;
+        continue;
+      }
+      report.lengths.merge(len, 1L, Long::sum);
+      if (width < 0) {
+        width = len;
+        x = new float[width];
+      }
+      if (len != width) {
+        continue;
+      }
+      if (!Features.write(row, featuresIndex, x, 0)) {
+        report.nonFiniteFeatures++;
+        report.featureExample(Features.preview(row, featuresIndex));
+        continue;
+      }
+      if (!readLabel(row, y, report)) {
+        continue;
+      }
+      if (trainX == null) {
+        trainX = new FloatRows(width);
+        valX = new FloatRows(width);
+      }
+      if (validationFraction > 0 && rnd.nextDouble() < validationFraction) {
+        valX.append(x, 0);
+        valY.append(y, 0);
+        report.validationRows++;
+      } else {
+        trainX.append(x, 0);
+        trainY.append(y, 0);
+        report.trainRows++;
+      }
+    }
+    if (trainX == null) {
+      trainX = new FloatRows(Math.max(width, 0));
+      valX = new FloatRows(Math.max(width, 0));
+    }
+    trainX.trim();
+    trainY.trim();
+    valX.trim();
+    valY.trim();
+    return new PartitionData(
+        new PartitionData.Split(trainX, trainY), new PartitionData.Split(valX, valY), report);
+  }
+
+  private boolean readLabel(Row row, float[] y, ConversionReport report) {
+    if (row.isNullAt(labelIndex)) {
+      report.nullLabels++;
+      return false;
+    }
+    Object v = row.get(labelIndex);
+    switch (label.kind()) {
+      case CLASS_INDEX -> {
+        double d = ((Number) v).doubleValue();
+        if (!(d == Math.rint(d) && d >= 0 && d < label.classes())) {
+          report.badLabels++;
+          report.labelExample(String.valueOf(d));
+          return false;
+        }
+        y[0] = (float) d;
+        return true;
+      }
+      case VALUE -> {
+        double d = ((Number) v).doubleValue();
+        if (!Double.isFinite(d)) {
+          report.badLabels++;
+          report.labelExample(String.valueOf(d));
+          return false;
+        }
+        y[0] = (float) d;
+        return true;
+      }
+      default -> {
+        double[] t = v instanceof Vector vec ? vec.toArray() : toDoubles(row.getList(labelIndex));
+        boolean ok = t != null && t.length == label.classes();
+        for (int i = 0; ok && i < t.length; i++) {
+          ok = Double.isFinite(t[i]) && t[i] >= 0 && t[i] <= 1;
+          y[i] = ok ? (float) t[i] : 0f;
+        }
+        if (!ok) {
+          report.badLabels++;
+          report.labelExample(t == null ? "null element" : java.util.Arrays.toString(t));
+        }
+        return ok;
+      }
+    }
+  }
+
+  private static double[] toDoubles(List<Object> list) {
+    double[] d = new double[list.size()];
+    for (int i = 0; i < d.length; i++) {
+      Object o = list.get(i);
+      if (o == null) {
+        return null;
+      }
+      d[i] = ((Number) o).doubleValue();
+    }
+    return d;
+  }
+}

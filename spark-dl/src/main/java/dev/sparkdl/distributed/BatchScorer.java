@@ -1,0 +1,173 @@
+package dev.sparkdl.distributed;
+
+import dev.sparkdl.data.Features;
+import dev.sparkdl.engine.Engines;
+import dev.sparkdl.engine.Network;
+import dev.sparkdl.engine.WeightSnapshot;
+import dev.sparkdl.spec.Sequential;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Scores a DataFrame in batches: inside {@code mapPartitions} rows are grouped into batches of
+ * {@code batchSize}, one network per task predicts each batch in one call, and the output
+ * columns are appended. The network is built once per task and always closed.
+ */
+public final class BatchScorer {
+  private BatchScorer() {}
+
+  /**
+   * What every scoring task needs.
+   *
+   * @param specJson the network
+   * @param inputShape the per-sample input shape
+   * @param featuresCol the features column
+   * @param batchSize rows per prediction call
+   * @param threads PyTorch threads per task
+   * @param outputs the columns to append
+   */
+  public record Plan(
+      String specJson,
+      List<Integer> inputShape,
+      String featuresCol,
+      int batchSize,
+      int threads,
+      OutputColumns outputs)
+      implements Serializable {}
+
+  /**
+   * @param data the rows to score (any columns, including the features column)
+   * @param plan the scoring plan
+   * @param weights the broadcast weights
+   * @return {@code data} with the output columns appended (lazy, like any transformation)
+   */
+  public static Dataset<Row> score(Dataset<Row> data, Plan plan, Broadcast<WeightSnapshot> weights) {
+    StructType in = data.schema();
+    StructType out = in;
+    for (StructField f : plan.outputs().fields()) {
+      out = out.add(f);
+    }
+    int featuresIndex = in.fieldIndex(plan.featuresCol());
+    MapPartitionsFunction<Row, Row> fn =
+        rows -> new Batches(rows, plan, weights, featuresIndex, in.size());
+    return data.mapPartitions(fn, Encoders.row(out));
+  }
+
+  /** A lazy iterator that predicts a batch whenever the previous one is used up. */
+  private static final class Batches implements Iterator<Row> {
+    private final Iterator<Row> rows;
+    private final Plan plan;
+    private final Broadcast<WeightSnapshot> weights;
+    private final int featuresIndex;
+    private final int inputWidth;
+    private final List<Row> batch = new ArrayList<>();
+    private Network net;
+    private int width;
+    private float[] x;
+    private float[] raw;
+    private float[] act;
+    private int next;
+    private long rowNumber;
+
+    Batches(Iterator<Row> rows, Plan plan, Broadcast<WeightSnapshot> weights, int featuresIndex,
+        int inputWidth) {
+      this.rows = rows;
+      this.plan = plan;
+      this.weights = weights;
+      this.featuresIndex = featuresIndex;
+      this.inputWidth = inputWidth;
+      TaskContext ctx = TaskContext.get();
+      if (ctx != null) {
+        ctx.addTaskCompletionListener((TaskContext c) -> close());
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next < batch.size()) {
+        return true;
+      }
+      if (!rows.hasNext()) {
+        close();
+        return false;
+      }
+      fill();
+      return true;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Row r = batch.get(next);
+      Object[] extra = plan.outputs().values(raw, act, next * width, width);
+      next++;
+      Object[] values = new Object[inputWidth + extra.length];
+      for (int i = 0; i < inputWidth; i++) {
+        values[i] = r.get(i);
+      }
+      System.arraycopy(extra, 0, values, inputWidth, extra.length);
+      return RowFactory.create(values);
+    }
+
+    private void fill() {
+      if (net == null) {
+        Engines.setIntraOpThreads(plan.threads());
+        net = Network.create(Sequential.fromJson(plan.specJson()), null, plan.inputShape(), 0);
+        net.setWeights(weights.value());
+        width = net.outputSize();
+        x = new float[plan.batchSize() * net.inputSize()];
+        raw = new float[plan.batchSize() * width];
+        act = new float[plan.batchSize() * width];
+      }
+      batch.clear();
+      next = 0;
+      int d = net.inputSize();
+      while (batch.size() < plan.batchSize() && rows.hasNext()) {
+        Row r = rows.next();
+        rowNumber++;
+        int len = Features.length(r, featuresIndex);
+        if (len != d) {
+          throw new IllegalArgumentException(
+              "Cannot score row " + rowNumber + " of this partition: column " + plan.featuresCol()
+                  + (len == Features.NULL ? " is null" : " has " + len + " values")
+                  + ", the model expects " + d + " (input shape " + plan.inputShape() + ").");
+        }
+        if (!Features.write(r, featuresIndex, x, batch.size() * d)) {
+          throw new IllegalArgumentException(
+              "Cannot score row " + rowNumber + " of this partition: column " + plan.featuresCol()
+                  + " holds NaN, infinite or null values: " + Features.preview(r, featuresIndex)
+                  + ". Impute or drop such rows before transform().");
+        }
+        batch.add(r);
+      }
+      int n = batch.size();
+      float[] xs = n == plan.batchSize() ? x : java.util.Arrays.copyOf(x, n * d);
+      float[] r = n == plan.batchSize() ? raw : new float[n * width];
+      float[] a = n == plan.batchSize() ? act : new float[n * width];
+      net.predict(xs, n, r, a);
+      raw = r;
+      act = a;
+    }
+
+    private void close() {
+      if (net != null) {
+        net.close();
+        net = null;
+      }
+    }
+  }
+}

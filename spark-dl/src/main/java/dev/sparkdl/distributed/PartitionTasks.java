@@ -1,0 +1,103 @@
+package dev.sparkdl.distributed;
+
+import dev.sparkdl.data.PartitionData;
+import dev.sparkdl.engine.BatchStats;
+import dev.sparkdl.engine.Engines;
+import dev.sparkdl.engine.Network;
+import dev.sparkdl.engine.OptimizerState;
+import dev.sparkdl.engine.WeightSnapshot;
+import java.util.Iterator;
+
+/** The functions that run inside Spark tasks: one training round, one validation pass. */
+final class PartitionTasks {
+  private PartitionTasks() {}
+
+  /**
+   * Trains this partition's minibatches {@code [round·K, (round+1)·K)} of the epoch, starting
+   * from the broadcast weights and optimizer state.
+   */
+  static RoundResult trainRound(
+      TrainingPlan plan, RoundInput in, int partition, Iterator<PartitionData> it) {
+    long start = System.currentTimeMillis();
+    long t0 = System.nanoTime();
+    PartitionData data = it.next();
+    Engines.setIntraOpThreads(plan.threadsPerTask());
+    Minibatches batches =
+        new Minibatches(data.train(), plan.label(), plan.batchSize(), plan.seed(), in.epoch(),
+            partition);
+    int k = plan.averagingFrequency() > 0 ? plan.averagingFrequency() : batches.count();
+    int from = Math.min(in.round() * k, batches.count());
+    int to = Math.min(from + k, batches.count());
+    BatchStats stats = new BatchStats(plan.compile().metrics().size());
+    if (from == to) {
+      return new RoundResult(partition, 0, stats, null, null, 0,
+          timing(partition, 0, 0, 0, start));
+    }
+    try (Network net = Network.create(plan.spec(), plan.compile(), plan.inputShape(), plan.seed())) {
+      net.setWeights(in.weights());
+      if (in.optimizer() != null) {
+        net.setOptimizerState(in.optimizer());
+      }
+      net.seedDropout(Minibatches.mix(plan.seed() + 17, in.epoch() * 100_003L + in.round(), partition));
+      long t1 = System.nanoTime();
+      long samples = 0;
+      for (int b = from; b < to; b++) {
+        int n = batches.fill(b);
+        stats.merge(net.trainBatch(batches.x(), batches.y(), n));
+        samples += n;
+      }
+      long t2 = System.nanoTime();
+      WeightSnapshot w = net.weights();
+      OptimizerState o = net.optimizerState();
+      float[][] ww = scale(w.arrays(), samples);
+      float[][] ws = scale(o.slots(), samples);
+      long t3 = System.nanoTime();
+      return new RoundResult(partition, samples, stats, ww, ws, o.iterations(),
+          timing(partition, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, start));
+    }
+  }
+
+  /** Loss and metrics of this partition's validation rows under the given weights. */
+  static BatchStats evaluate(TrainingPlan plan, WeightSnapshot weights, Iterator<PartitionData> it) {
+    PartitionData data = it.next();
+    PartitionData.Split val = data.validation();
+    BatchStats stats = new BatchStats(plan.compile().metrics().size());
+    if (val.rows() == 0) {
+      return stats;
+    }
+    Engines.setIntraOpThreads(plan.threadsPerTask());
+    try (Network net = Network.create(plan.spec(), plan.compile(), plan.inputShape(), plan.seed())) {
+      net.setWeights(weights);
+      int d = val.x().width();
+      int t = plan.label().targetWidth();
+      int bs = plan.evalBatchSize();
+      for (int from = 0; from < val.rows(); from += bs) {
+        int n = Math.min(bs, val.rows() - from);
+        float[] x = new float[n * d];
+        float[] y = new float[n * t];
+        for (int i = 0; i < n; i++) {
+          val.x().copyRow(from + i, x, i * d);
+          plan.label().writeTarget(val.y(), from + i, y, i * t);
+        }
+        stats.merge(net.evaluate(x, y, n));
+      }
+    }
+    return stats;
+  }
+
+  private static float[][] scale(float[][] arrays, long factor) {
+    float f = factor;
+    for (float[] a : arrays) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] *= f;
+      }
+    }
+    return arrays;
+  }
+
+  private static TaskTiming timing(int partition, double setup, double train, double export,
+      long start) {
+    return new TaskTiming(partition, setup, train, export, start, System.currentTimeMillis(),
+        Thread.currentThread().getName(), ProcessHandle.current().pid());
+  }
+}

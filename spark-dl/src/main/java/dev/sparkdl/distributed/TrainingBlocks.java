@@ -1,0 +1,112 @@
+package dev.sparkdl.distributed;
+
+import dev.sparkdl.data.ConversionReport;
+import dev.sparkdl.data.PartitionData;
+import dev.sparkdl.data.RowConverter;
+import java.util.Collections;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The training rows as float blocks, one {@link PartitionData} per worker partition, converted
+ * once and cached ({@code MEMORY_AND_DISK}) for every round. Converting is also validating: the
+ * first (and only) pass over the rows counts every bad row, and {@link #convert} fails with one
+ * message naming them before any training job runs.
+ */
+public final class TrainingBlocks implements AutoCloseable {
+  private final JavaRDD<PartitionData> rdd;
+  private final ConversionReport report;
+  private final int[] trainRows;
+  private final int featureSize;
+  private final double seconds;
+
+  private TrainingBlocks(JavaRDD<PartitionData> rdd, ConversionReport report, int[] trainRows,
+      int featureSize, double seconds) {
+    this.rdd = rdd;
+    this.report = report;
+    this.trainRows = trainRows;
+    this.featureSize = featureSize;
+    this.seconds = seconds;
+  }
+
+  /**
+   * Converts and validates.
+   *
+   * @param rows a DataFrame of (features, label) in that order
+   * @param converter how to read and validate each row
+   * @param numWorkers the number of partitions to train on; the rows are repartitioned (round
+   *     robin) unless they already have exactly this many partitions
+   * @param describe turns the merged report into an error message, or null if the data is fine
+   * @return the cached blocks
+   * @throws IllegalArgumentException with the message of {@code describe}
+   */
+  public static TrainingBlocks convert(
+      Dataset<Row> rows, RowConverter converter, int numWorkers,
+      java.util.function.Function<ConversionReport, String> describe) {
+    long t0 = System.nanoTime();
+    Dataset<Row> parts = rows.rdd().getNumPartitions() == numWorkers ? rows : rows.repartition(numWorkers);
+    JavaRDD<PartitionData> rdd =
+        parts.javaRDD()
+            .mapPartitionsWithIndex(
+                (i, it) -> Collections.singletonList(converter.convert(i, it)).iterator(), true);
+    rdd.persist(StorageLevel.MEMORY_AND_DISK());
+    rdd.setName("spark-dl training blocks");
+    List<ConversionReport> reports = rdd.map(PartitionData::report).collect();
+    ConversionReport merged = new ConversionReport();
+    int[] perPartition = new int[reports.size()];
+    for (int i = 0; i < reports.size(); i++) {
+      merged.merge(reports.get(i));
+      perPartition[i] = (int) reports.get(i).trainRows();
+    }
+    String problem = describe.apply(merged);
+    if (problem == null && merged.trainRows() == 0) {
+      problem = "No rows are left for training (" + merged.rows() + " rows, "
+          + merged.validationRows() + " drawn for validation). Lower validationSplit or add"
+          + " rows.";
+    }
+    if (problem != null) {
+      rdd.unpersist(false);
+      throw new IllegalArgumentException(problem);
+    }
+    int size = merged.lengths().keySet().iterator().next();
+    return new TrainingBlocks(rdd, merged, perPartition, size, (System.nanoTime() - t0) / 1e9);
+  }
+
+  JavaRDD<PartitionData> rdd() {
+    return rdd;
+  }
+
+  /** @return the merged conversion report */
+  public ConversionReport report() {
+    return report;
+  }
+
+  /** @return training rows per partition */
+  public int[] trainRowsPerPartition() {
+    return trainRows.clone();
+  }
+
+  /** @return values per feature vector */
+  public int featureSize() {
+    return featureSize;
+  }
+
+  /** @return the number of partitions (workers) */
+  public int partitions() {
+    return trainRows.length;
+  }
+
+  /** @return seconds spent converting (and caching) the rows */
+  public double seconds() {
+    return seconds;
+  }
+
+  /** Drops the cached blocks. */
+  @Override
+  public void close() {
+    rdd.unpersist(false);
+  }
+}

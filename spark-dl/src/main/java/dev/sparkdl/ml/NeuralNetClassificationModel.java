@@ -1,0 +1,189 @@
+package dev.sparkdl.ml;
+
+import dev.sparkdl.callbacks.History;
+import dev.sparkdl.engine.Network;
+import dev.sparkdl.engine.Tensor;
+import dev.sparkdl.engine.WeightSnapshot;
+import dev.sparkdl.spec.CompileOptions;
+import dev.sparkdl.spec.Sequential;
+import java.util.List;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A fitted {@link NeuralNetClassifier}. {@link #transform} scores in batches inside
+ * {@code mapPartitions} and appends rawPrediction (logits), probability and prediction columns
+ * that Spark's Multiclass- and BinaryClassificationEvaluator accept.
+ */
+public class NeuralNetClassificationModel
+    extends ProbabilisticClassificationModel<Vector, NeuralNetClassificationModel>
+    implements NeuralNetParams {
+  private static final long serialVersionUID = 1L;
+  private String uid;
+  private NeuralNetParamSet nn;
+  private final ModelState state;
+
+  /**
+   * @param uid the uid (the estimator's)
+   * @param state what was learned
+   */
+  public NeuralNetClassificationModel(String uid, ModelState state) {
+    this(Uids.push(uid), state);
+  }
+
+  private NeuralNetClassificationModel(Uids.Token token, ModelState state) {
+    super();
+    this.uid = Uids.pop(token);
+    this.state = state;
+    NeuralNetParamSet.setDefaults(this, true);
+  }
+
+  @Override
+  public String uid() {
+    return uid != null ? uid : Uids.pending();
+  }
+
+  @Override
+  public NeuralNetParamSet nnParams() {
+    if (nn == null) {
+      nn = new NeuralNetParamSet(this);
+    }
+    return nn;
+  }
+
+  /** @return what was learned: spec, compile options, weights, history, run statistics */
+  public ModelState state() {
+    return state;
+  }
+
+  /** @return per-epoch loss and metrics (train and validation) */
+  public History history() {
+    return state.history();
+  }
+
+  /** @return the trained network (with its input shape) */
+  public Sequential network() {
+    return state.spec();
+  }
+
+  /** @return the loss, optimizer and metrics it was trained with */
+  public CompileOptions compileOptions() {
+    return state.compile();
+  }
+
+  /** @return the weights in DJL layout (every parameter and running statistic) */
+  public WeightSnapshot weights() {
+    return state.weights();
+  }
+
+  /** @return the weights in Keras' get_weights() order and layout */
+  public List<Tensor> kerasWeights() {
+    try (Network net = Network.create(state.spec(), null, 0)) {
+      net.setWeights(state.weights());
+      return net.kerasWeights();
+    }
+  }
+
+  /** Sets the rows per prediction call of {@link #transform}. */
+  public NeuralNetClassificationModel setInferenceBatchSize(int value) {
+    set(inferenceBatchSize(), value);
+    return this;
+  }
+
+  @Override
+  public int numClasses() {
+    return state.numClasses();
+  }
+
+  @Override
+  public int numFeatures() {
+    return state.numFeatures();
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return Scoring.transformSchema(schema, getFeaturesCol(), outputs());
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    return Scoring.transform(dataset, state, getFeaturesCol(), getInferenceBatchSize(), outputs());
+  }
+
+  @Override
+  public Vector predictRaw(Vector features) {
+    float[][] out = Scoring.predictOne(state, features);
+    double[] r = new double[numClasses()];
+    if (isBinarySigmoid()) {
+      r[0] = -out[0][0];
+      r[1] = out[0][0];
+    } else {
+      for (int i = 0; i < r.length; i++) {
+        r[i] = out[0][i];
+      }
+    }
+    return Vectors.dense(r);
+  }
+
+  @Override
+  public Vector raw2probabilityInPlace(Vector rawPrediction) {
+    double[] v = ((DenseVector) rawPrediction).values();
+    if (isBinarySigmoid()) {
+      double p = 1 / (1 + Math.exp(-v[1]));
+      v[0] = 1 - p;
+      v[1] = p;
+      return rawPrediction;
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (double x : v) {
+      max = Math.max(max, x);
+    }
+    double sum = 0;
+    for (int i = 0; i < v.length; i++) {
+      v[i] = Math.exp(v[i] - max);
+      sum += v[i];
+    }
+    for (int i = 0; i < v.length; i++) {
+      v[i] /= sum;
+    }
+    return rawPrediction;
+  }
+
+  @Override
+  public NeuralNetClassificationModel copy(ParamMap extra) {
+    NeuralNetClassificationModel m = new NeuralNetClassificationModel(uid(), state);
+    return copyValues(m, extra).setParent(parent());
+  }
+
+  /**
+   * Spark-internal hook for training summaries (which this model does not produce); overridden
+   * only because Java sees two inherited versions of it.
+   */
+  @Override
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  public scala.Tuple3 findSummaryModel() {
+    return new scala.Tuple3(this, getProbabilityCol(), getPredictionCol());
+  }
+
+  @Override
+  public String toString() {
+    return "NeuralNetClassificationModel: uid=" + uid() + ", numClasses=" + numClasses()
+        + ", numFeatures=" + numFeatures();
+  }
+
+  private boolean isBinarySigmoid() {
+    return numClasses() == 2 && "sigmoid".equals(Fitting.outputActivation(state.spec()))
+        && Fitting.outputDense(state.spec()).units() == 1;
+  }
+
+  private ClassifierOutputs outputs() {
+    return new ClassifierOutputs(getRawPredictionCol(), getProbabilityCol(), getPredictionCol(),
+        numClasses(), isBinarySigmoid(), isDefined(thresholds()) ? getThresholds() : null);
+  }
+}

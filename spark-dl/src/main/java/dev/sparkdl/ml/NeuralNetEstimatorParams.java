@@ -1,0 +1,127 @@
+package dev.sparkdl.ml;
+
+import dev.sparkdl.spec.Loss;
+import dev.sparkdl.spec.Optimizer;
+import dev.sparkdl.spec.Sequential;
+import org.apache.spark.ml.linalg.Vector;
+
+/**
+ * Fluent setters of the training params, shared by both estimators. Names are checked as they
+ * are set, so a misspelt loss or layer fails on the line that set it.
+ *
+ * @param <T> the estimator type the setters return
+ */
+public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
+    extends NeuralNetParams {
+
+  /** @return this, typed */
+  @SuppressWarnings("unchecked")
+  default T self() {
+    return (T) this;
+  }
+
+  /** Sets the network. */
+  default T setLayers(Sequential network) {
+    set(layers(), network.toJson());
+    return self();
+  }
+
+  /** Sets the network from Keras JSON (a Sequential model or a list of layers). */
+  default T setLayers(String json) {
+    set(layers(), Sequential.fromJson(json).toJson());
+    return self();
+  }
+
+  /** Sets the loss by name ("categorical_crossentropy", ..., or "auto"). */
+  default T setLoss(String name) {
+    set(loss(), "auto".equals(name) ? name : ParamValues.of(Loss.fromJson(name)));
+    return self();
+  }
+
+  /** Sets the loss. */
+  default T setLoss(Loss value) {
+    set(loss(), ParamValues.of(value));
+    return self();
+  }
+
+  /** Sets the optimizer by name (Keras defaults) or Keras JSON. */
+  default T setOptimizer(String nameOrJson) {
+    set(optimizer(), ParamValues.of(Optimizer.fromJson(nameOrJson)));
+    return self();
+  }
+
+  /** Sets the optimizer with its arguments. */
+  default T setOptimizer(Optimizer value) {
+    set(optimizer(), ParamValues.of(value));
+    return self();
+  }
+
+  /** Overrides the optimizer's learning rate. */
+  default T setLearningRate(double value) {
+    set(learningRate(), value);
+    return self();
+  }
+
+  /** Sets the metrics. */
+  default T setMetrics(String... names) {
+    for (String n : names) {
+      dev.sparkdl.spec.Metrics.check(n);
+    }
+    set(metrics(), names);
+    return self();
+  }
+
+  /** Sets the number of epochs. */
+  default T setEpochs(int value) {
+    set(epochs(), value);
+    return self();
+  }
+
+  /** Sets the training minibatch size. */
+  default T setBatchSize(int value) {
+    set(batchSize(), value);
+    return self();
+  }
+
+  /** Sets the rows per prediction call. */
+  default T setInferenceBatchSize(int value) {
+    set(inferenceBatchSize(), value);
+    return self();
+  }
+
+  /** Sets the number of partitions trained in parallel (0: default parallelism). */
+  default T setNumWorkers(int value) {
+    set(numWorkers(), value);
+    return self();
+  }
+
+  /** Sets minibatches per partition between averagings (0: one epoch). */
+  default T setAveragingFrequency(int value) {
+    set(averagingFrequency(), value);
+    return self();
+  }
+
+  /** Sets the seed. */
+  default T setSeed(long value) {
+    set(seed(), value);
+    return self();
+  }
+
+  /** Sets the fraction of rows held out for validation. */
+  default T setValidationSplit(double value) {
+    set(validationSplit(), value);
+    return self();
+  }
+
+  /** Sets the verbosity (0 or 1). */
+  default T setVerbose(int value) {
+    set(verbose(), value);
+    return self();
+  }
+
+  /** Sets starting weights, flat in Keras' get_weights order (MLPC's initialWeights). */
+  default T setInitialWeights(Vector value) {
+    set(initialWeights(), value);
+    return self();
+  }
+}

@@ -1,0 +1,136 @@
+package dev.sparkdl.ml;
+
+import dev.sparkdl.spec.Loss;
+import dev.sparkdl.spec.Optimizer;
+import dev.sparkdl.spec.Sequential;
+import java.io.Serializable;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The one declaration of spark-dl's params — name, doc, validator — shared by the estimators
+ * and their models, with the defaults in {@link #setDefaults}. Every value is JSON-encodable so
+ * stages can be saved.
+ */
+public final class NeuralNetParamSet implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The network as Keras JSON (a {@link Sequential}). Required. */
+  public final Param<String> layers;
+  /** Loss name or Keras JSON; "auto" picks it from the output layer. */
+  public final Param<String> loss;
+  /** Optimizer name or Keras JSON. */
+  public final Param<String> optimizer;
+  /** Overrides the optimizer's learning rate when set. */
+  public final DoubleParam learningRate;
+  /** Metric names. */
+  public final StringArrayParam metrics;
+  /** Passes over the training data. */
+  public final IntParam epochs;
+  /** Training minibatch size. */
+  public final IntParam batchSize;
+  /** Rows per prediction call when scoring and validating. */
+  public final IntParam inferenceBatchSize;
+  /** Partitions trained in parallel; 0 = Spark's default parallelism. */
+  public final IntParam numWorkers;
+  /** Minibatches per partition between two parameter averagings; 0 = one epoch. */
+  public final IntParam averagingFrequency;
+  /** Seed of initialisation, shuffling, dropout and the validation draw. */
+  public final LongParam seed;
+  /** Fraction of rows held out for validation metrics each epoch. */
+  public final DoubleParam validationSplit;
+  /** 0: silent, 1: one progress line per epoch. */
+  public final IntParam verbose;
+  /** Starting weights, flat in Keras' get_weights order and layout. */
+  public final Param<Vector> initialWeights;
+
+  NeuralNetParamSet(Params owner) {
+    layers = new Param<>(owner, "layers",
+        "the network: Keras JSON of a Sequential model ({\"class_name\": \"Sequential\", ...}) or"
+            + " a list of layers", s -> validLayers(s));
+    loss = new Param<>(owner, "loss",
+        "loss: categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy,"
+            + " mse, mae, huber, or auto (cross-entropy for classifiers from the output layer,"
+            + " mse for regressors)", s -> "auto".equals(s) || validLoss(s));
+    optimizer = new Param<>(owner, "optimizer",
+        "optimizer: sgd, adam, adamw, rmsprop, adagrad, adadelta, or Keras JSON"
+            + " {\"class_name\": \"Adam\", \"config\": {...}} with its arguments",
+        s -> validOptimizer(s));
+    learningRate = new DoubleParam(owner, "learningRate",
+        "learning rate; overrides the optimizer's own (Keras default) when set (> 0)",
+        ParamValidators.gt(0.0));
+    metrics = new StringArrayParam(owner, "metrics",
+        "metrics reported per epoch: accuracy, mse, mae", a -> a != null);
+    epochs = new IntParam(owner, "epochs", "passes over the training data (>= 1)",
+        ParamValidators.gtEq(1.0));
+    batchSize = new IntParam(owner, "batchSize", "training minibatch size (>= 1)",
+        ParamValidators.gtEq(1.0));
+    inferenceBatchSize = new IntParam(owner, "inferenceBatchSize",
+        "rows per prediction call in transform() and validation (>= 1)",
+        ParamValidators.gtEq(1.0));
+    numWorkers = new IntParam(owner, "numWorkers",
+        "partitions trained in parallel, each by one task (>= 0; 0 = Spark's default"
+            + " parallelism)", ParamValidators.gtEq(0.0));
+    averagingFrequency = new IntParam(owner, "averagingFrequency",
+        "minibatches each partition trains between two parameter averagings (>= 0; 0 = one"
+            + " epoch)", ParamValidators.gtEq(0.0));
+    seed = new LongParam(owner, "seed", "random seed");
+    validationSplit = new DoubleParam(owner, "validationSplit",
+        "fraction of rows held out (at random, seeded) for validation metrics, in [0, 1)",
+        ParamValidators.inRange(0.0, 1.0, true, false));
+    verbose = new IntParam(owner, "verbose", "0: silent, 1: one line per epoch",
+        ParamValidators.inArray(new int[] {0, 1}));
+    initialWeights = new Param<>(owner, "initialWeights",
+        "starting weights, all arrays of Keras' get_weights() flattened and concatenated in"
+            + " order (Dense kernels (input_dim, units) row-major)");
+  }
+
+  /** Sets the defaults shared by every stage; {@code classifier} picks the default metric. */
+  static void setDefaults(NeuralNetParams p, boolean classifier) {
+    NeuralNetParamSet s = p.nnParams();
+    p.setDefault(s.loss, "auto");
+    p.setDefault(s.optimizer, "adam");
+    p.setDefault(s.metrics, classifier ? new String[] {"accuracy"} : new String[] {"mse"});
+    p.setDefault(s.epochs, 10);
+    p.setDefault(s.batchSize, 32);
+    p.setDefault(s.inferenceBatchSize, 1024);
+    p.setDefault(s.numWorkers, 0);
+    p.setDefault(s.averagingFrequency, 0);
+    p.setDefault(s.seed, (long) "dev.sparkdl".hashCode());
+    p.setDefault(s.validationSplit, 0.0);
+    p.setDefault(s.verbose, 1);
+  }
+
+  private static boolean validLayers(String s) {
+    try {
+      Sequential.fromJson(s);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static boolean validLoss(String s) {
+    try {
+      Loss.fromJson(s);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static boolean validOptimizer(String s) {
+    try {
+      Optimizer.fromJson(s);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}

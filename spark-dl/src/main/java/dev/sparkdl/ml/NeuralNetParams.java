@@ -1,0 +1,171 @@
+package dev.sparkdl.ml;
+
+import dev.sparkdl.spec.Sequential;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.param.StringArrayParam;
+
+/**
+ * The params of spark-dl's estimators and models, with their getters. Spark discovers params by
+ * reflection over public zero-argument methods returning {@code Param}; these default methods
+ * are such methods. The instances live in {@link NeuralNetParamSet}.
+ */
+public interface NeuralNetParams extends Params {
+
+  /** @return the stage's param instances (not itself a param) */
+  NeuralNetParamSet nnParams();
+
+  /** @return the network as Keras JSON */
+  default Param<String> layers() {
+    return nnParams().layers;
+  }
+
+  /** @return the loss name or JSON, or "auto" */
+  default Param<String> loss() {
+    return nnParams().loss;
+  }
+
+  /** @return the optimizer name or JSON */
+  default Param<String> optimizer() {
+    return nnParams().optimizer;
+  }
+
+  /** @return the learning-rate override */
+  default DoubleParam learningRate() {
+    return nnParams().learningRate;
+  }
+
+  /** @return the metric names */
+  default StringArrayParam metrics() {
+    return nnParams().metrics;
+  }
+
+  /** @return passes over the data */
+  default IntParam epochs() {
+    return nnParams().epochs;
+  }
+
+  /** @return the training minibatch size */
+  default IntParam batchSize() {
+    return nnParams().batchSize;
+  }
+
+  /** @return rows per prediction call */
+  default IntParam inferenceBatchSize() {
+    return nnParams().inferenceBatchSize;
+  }
+
+  /** @return partitions trained in parallel */
+  default IntParam numWorkers() {
+    return nnParams().numWorkers;
+  }
+
+  /** @return minibatches per partition between averagings */
+  default IntParam averagingFrequency() {
+    return nnParams().averagingFrequency;
+  }
+
+  /** @return the seed */
+  default LongParam seed() {
+    return nnParams().seed;
+  }
+
+  /** @return the validation fraction */
+  default DoubleParam validationSplit() {
+    return nnParams().validationSplit;
+  }
+
+  /** @return the verbosity */
+  default IntParam verbose() {
+    return nnParams().verbose;
+  }
+
+  /** @return the starting weights */
+  default Param<Vector> initialWeights() {
+    return nnParams().initialWeights;
+  }
+
+  /** @return the network JSON */
+  default String getLayers() {
+    if (!isDefined(layers())) {
+      throw new IllegalArgumentException(
+          "The network is not set: call setLayers(Sequential.of(...)) or setLayers(json) before"
+              + " fit.");
+    }
+    return getOrDefault(layers());
+  }
+
+  /** @return the network spec */
+  default Sequential getLayersSpec() {
+    return Sequential.fromJson(getLayers());
+  }
+
+  /** @return the loss */
+  default String getLoss() {
+    return getOrDefault(loss());
+  }
+
+  /** @return the optimizer */
+  default String getOptimizer() {
+    return getOrDefault(optimizer());
+  }
+
+  /** @return the learning-rate override, or NaN if not set */
+  default double getLearningRate() {
+    return isDefined(learningRate()) ? (Double) getOrDefault(learningRate()) : Double.NaN;
+  }
+
+  /** @return the metric names */
+  default String[] getMetrics() {
+    return getOrDefault(metrics());
+  }
+
+  /** @return epochs */
+  default int getEpochs() {
+    return (Integer) getOrDefault(epochs());
+  }
+
+  /** @return the minibatch size */
+  default int getBatchSize() {
+    return (Integer) getOrDefault(batchSize());
+  }
+
+  /** @return rows per prediction call */
+  default int getInferenceBatchSize() {
+    return (Integer) getOrDefault(inferenceBatchSize());
+  }
+
+  /** @return partitions trained in parallel (0: default parallelism) */
+  default int getNumWorkers() {
+    return (Integer) getOrDefault(numWorkers());
+  }
+
+  /** @return minibatches between averagings (0: one epoch) */
+  default int getAveragingFrequency() {
+    return (Integer) getOrDefault(averagingFrequency());
+  }
+
+  /** @return the seed */
+  default long getSeed() {
+    return (Long) getOrDefault(seed());
+  }
+
+  /** @return the validation fraction */
+  default double getValidationSplit() {
+    return (Double) getOrDefault(validationSplit());
+  }
+
+  /** @return the verbosity */
+  default int getVerbose() {
+    return (Integer) getOrDefault(verbose());
+  }
+
+  /** @return the starting weights, or null */
+  default Vector getInitialWeights() {
+    return isDefined(initialWeights()) ? getOrDefault(initialWeights()) : null;
+  }
+}

@@ -1,0 +1,127 @@
+package dev.sparkdl.ml;
+
+import dev.sparkdl.callbacks.History;
+import dev.sparkdl.engine.Network;
+import dev.sparkdl.engine.Tensor;
+import dev.sparkdl.engine.WeightSnapshot;
+import dev.sparkdl.spec.CompileOptions;
+import dev.sparkdl.spec.Sequential;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.RegressionModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A fitted {@link NeuralNetRegressor}. {@link #transform} scores in batches inside
+ * {@code mapPartitions} and appends a prediction column that Spark's RegressionEvaluator takes.
+ */
+public class NeuralNetRegressionModel
+    extends RegressionModel<Vector, NeuralNetRegressionModel>
+    implements NeuralNetParams {
+  private static final long serialVersionUID = 1L;
+  private String uid;
+  private NeuralNetParamSet nn;
+  private final ModelState state;
+
+  /**
+   * @param uid the uid (the estimator's)
+   * @param state what was learned
+   */
+  public NeuralNetRegressionModel(String uid, ModelState state) {
+    this(Uids.push(uid), state);
+  }
+
+  private NeuralNetRegressionModel(Uids.Token token, ModelState state) {
+    super();
+    this.uid = Uids.pop(token);
+    this.state = state;
+    NeuralNetParamSet.setDefaults(this, false);
+  }
+
+  @Override
+  public String uid() {
+    return uid != null ? uid : Uids.pending();
+  }
+
+  @Override
+  public NeuralNetParamSet nnParams() {
+    if (nn == null) {
+      nn = new NeuralNetParamSet(this);
+    }
+    return nn;
+  }
+
+  /** @return what was learned: spec, compile options, weights, history, run statistics */
+  public ModelState state() {
+    return state;
+  }
+
+  /** @return per-epoch loss and metrics (train and validation) */
+  public History history() {
+    return state.history();
+  }
+
+  /** @return the trained network (with its input shape) */
+  public Sequential network() {
+    return state.spec();
+  }
+
+  /** @return the loss, optimizer and metrics it was trained with */
+  public CompileOptions compileOptions() {
+    return state.compile();
+  }
+
+  /** @return the weights in DJL layout */
+  public WeightSnapshot weights() {
+    return state.weights();
+  }
+
+  /** @return the weights in Keras' get_weights() order and layout */
+  public List<Tensor> kerasWeights() {
+    try (Network net = Network.create(state.spec(), null, 0)) {
+      net.setWeights(state.weights());
+      return net.kerasWeights();
+    }
+  }
+
+  /** Sets the rows per prediction call of {@link #transform}. */
+  public NeuralNetRegressionModel setInferenceBatchSize(int value) {
+    set(inferenceBatchSize(), value);
+    return this;
+  }
+
+  @Override
+  public int numFeatures() {
+    return state.numFeatures();
+  }
+
+  @Override
+  public double predict(Vector features) {
+    return Scoring.predictOne(state, features)[1][0];
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return Scoring.transformSchema(schema, getFeaturesCol(), new RegressorOutputs(getPredictionCol()));
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    return Scoring.transform(dataset, state, getFeaturesCol(), getInferenceBatchSize(),
+        new RegressorOutputs(getPredictionCol()));
+  }
+
+  @Override
+  public NeuralNetRegressionModel copy(ParamMap extra) {
+    NeuralNetRegressionModel m = new NeuralNetRegressionModel(uid(), state);
+    return copyValues(m, extra).setParent(parent());
+  }
+
+  @Override
+  public String toString() {
+    return "NeuralNetRegressionModel: uid=" + uid() + ", numFeatures=" + numFeatures();
+  }
+}

@@ -1,0 +1,85 @@
+package dev.sparkdl.ml;
+
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.Regressor;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A Keras-style neural network regressor trained on the Spark partitions with parameter
+ * averaging. The network ends with one unit (linear, usually); the label is a number.
+ *
+ * <pre>{@code
+ * NeuralNetRegressor reg = new NeuralNetRegressor()
+ *     .setLayers(Sequential.of(Dense.units(32).activation("relu"), Dense.units(1)))
+ *     .setLoss("mse").setOptimizer("adam").setEpochs(50);
+ * }</pre>
+ */
+public class NeuralNetRegressor
+    extends Regressor<Vector, NeuralNetRegressor, NeuralNetRegressionModel>
+    implements NeuralNetEstimatorParams<NeuralNetRegressor> {
+  private static final long serialVersionUID = 1L;
+  private String uid;
+  private NeuralNetParamSet nn;
+
+  /** Creates a regressor with a random uid. */
+  public NeuralNetRegressor() {
+    this(Identifiable$.MODULE$.randomUID("neuralNetRegressor"));
+  }
+
+  /** @param uid the stage's uid */
+  public NeuralNetRegressor(String uid) {
+    this(Uids.push(uid));
+  }
+
+  private NeuralNetRegressor(Uids.Token token) {
+    super();
+    this.uid = Uids.pop(token);
+    NeuralNetParamSet.setDefaults(this, false);
+  }
+
+  @Override
+  public String uid() {
+    return uid != null ? uid : Uids.pending();
+  }
+
+  @Override
+  public NeuralNetParamSet nnParams() {
+    if (nn == null) {
+      nn = new NeuralNetParamSet(this);
+    }
+    return nn;
+  }
+
+  @Override
+  public NeuralNetRegressor copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    Fitting.prepare(this, schema, false, getFeaturesCol(), getLabelCol());
+    return Scoring.transformSchema(schema, getFeaturesCol(), new RegressorOutputs(getPredictionCol()));
+  }
+
+  /**
+   * Checks the schema and params (no Spark job), converts the rows once (validating every row)
+   * and trains.
+   */
+  @Override
+  public NeuralNetRegressionModel fit(Dataset<?> dataset) {
+    Fitting.Prepared prep =
+        Fitting.prepare(this, dataset.schema(), false, getFeaturesCol(), getLabelCol());
+    Scoring.transformSchema(dataset.schema(), getFeaturesCol(), new RegressorOutputs(getPredictionCol()));
+    ModelState state = Fitting.fit(this, dataset, prep, getFeaturesCol(), getLabelCol());
+    NeuralNetRegressionModel model = new NeuralNetRegressionModel(uid(), state);
+    return copyValues(model, ParamMap.empty()).setParent(this);
+  }
+
+  @Override
+  public NeuralNetRegressionModel train(Dataset<?> dataset) {
+    return fit(dataset);
+  }
+}

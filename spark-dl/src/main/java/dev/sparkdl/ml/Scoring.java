@@ -1,0 +1,73 @@
+package dev.sparkdl.ml;
+
+import dev.sparkdl.data.ColumnChecks;
+import dev.sparkdl.distributed.BatchScorer;
+import dev.sparkdl.distributed.DistributedTrainer;
+import dev.sparkdl.distributed.OutputColumns;
+import dev.sparkdl.engine.Network;
+import dev.sparkdl.engine.WeightSnapshot;
+import dev.sparkdl.spec.Sequential;
+import java.util.Arrays;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** transform() and transformSchema() shared by both models, and single-row prediction. */
+final class Scoring {
+  private Scoring() {}
+
+  static StructType transformSchema(StructType schema, String featuresCol, OutputColumns outputs) {
+    ColumnChecks.features(schema, featuresCol);
+    StructType out = schema;
+    for (StructField f : outputs.fields()) {
+      if (Arrays.asList(schema.fieldNames()).contains(f.name())) {
+        throw new IllegalArgumentException(
+            "Output column " + f.name() + " already exists. Rename it or set another output"
+                + " column name on the model.");
+      }
+      out = out.add(f);
+    }
+    return out;
+  }
+
+  static Dataset<Row> transform(
+      Dataset<?> dataset, ModelState state, String featuresCol, int batchSize,
+      OutputColumns outputs) {
+    transformSchema(dataset.schema(), featuresCol, outputs);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    Broadcast<WeightSnapshot> weights = jsc.broadcast(state.weights());
+    Dataset<Row> df = dataset.toDF();
+    int threads = DistributedTrainer.threadsPerTask(jsc, df.rdd().getNumPartitions());
+    Sequential spec = state.spec();
+    BatchScorer.Plan plan =
+        new BatchScorer.Plan(state.specJson(), spec.inputShape(), featuresCol, batchSize, threads,
+            outputs);
+    return BatchScorer.score(df, plan, weights);
+  }
+
+  /** Predicts one row on the driver: returns {raw, activated}. */
+  static float[][] predictOne(ModelState state, Vector features) {
+    Sequential spec = state.spec();
+    try (Network net = Network.create(spec, null, 0)) {
+      if (features.size() != net.inputSize()) {
+        throw new IllegalArgumentException(
+            "The model expects " + net.inputSize() + " features (input shape "
+                + spec.inputShape() + "), received " + features.size() + ".");
+      }
+      net.setWeights(state.weights());
+      double[] d = features.toArray();
+      float[] x = new float[d.length];
+      for (int i = 0; i < d.length; i++) {
+        x[i] = (float) d[i];
+      }
+      float[] raw = new float[net.outputSize()];
+      float[] act = new float[net.outputSize()];
+      net.predict(x, 1, raw, act);
+      return new float[][] {raw, act};
+    }
+  }
+}
