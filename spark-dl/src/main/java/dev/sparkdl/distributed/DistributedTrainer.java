@@ -26,6 +26,9 @@ import org.apache.spark.broadcast.Broadcast;
  * weights, so adaptive optimizers keep their memory across rounds; see docs/distributed-training.md.
  */
 public final class DistributedTrainer {
+  /** Every training round's Spark job description starts with this. */
+  public static final String JOB_PREFIX = "spark-dl: training ";
+
   private DistributedTrainer() {}
 
   /**
@@ -93,7 +96,14 @@ public final class DistributedTrainer {
         long b0 = System.nanoTime();
         Broadcast<RoundInput> input = jsc.broadcast(new RoundInput(weights, optimizer, epoch, round));
         long b1 = System.nanoTime();
-        RoundAccumulator acc = runRound(blocks, plan, input);
+        jsc.setJobDescription(JOB_PREFIX + "epoch " + epoch + "/" + epochs + ", round " + (round + 1)
+            + "/" + roundsPerEpoch);
+        RoundAccumulator acc;
+        try {
+          acc = runRound(blocks, plan, input);
+        } finally {
+          jsc.setJobDescription(null);
+        }
         long b2 = System.nanoTime();
         input.destroy();
         if (acc.samples == 0) {
@@ -120,7 +130,13 @@ public final class DistributedTrainer {
         }
       }
       if (validate) {
-        BatchStats val = evaluate(jsc, blocks, plan, weights);
+        jsc.setJobDescription("spark-dl: validation, epoch " + epoch + "/" + epochs);
+        BatchStats val;
+        try {
+          val = evaluate(jsc, blocks, plan, weights);
+        } finally {
+          jsc.setJobDescription(null);
+        }
         logs.put("val_loss", val.meanLoss());
         for (int i = 0; i < metricNames.size(); i++) {
           logs.put("val_" + metricNames.get(i), val.meanMetric(i));

@@ -54,7 +54,14 @@ public final class TrainingBlocks implements AutoCloseable {
                 (i, it) -> Collections.singletonList(converter.convert(i, it)).iterator(), true);
     rdd.persist(StorageLevel.MEMORY_AND_DISK());
     rdd.setName("spark-dl training blocks");
-    List<ConversionReport> reports = rdd.map(PartitionData::report).collect();
+    org.apache.spark.SparkContext sc = rows.sparkSession().sparkContext();
+    sc.setJobDescription("spark-dl: convert and validate rows into " + numWorkers + " partitions");
+    List<ConversionReport> reports;
+    try {
+      reports = rdd.map(PartitionData::report).collect();
+    } finally {
+      sc.setJobDescription(null);
+    }
     ConversionReport merged = new ConversionReport();
     int[] perPartition = new int[reports.size()];
     for (int i = 0; i < reports.size(); i++) {

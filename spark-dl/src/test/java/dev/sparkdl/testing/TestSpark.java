@@ -1,5 +1,7 @@
 package dev.sparkdl.testing;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -9,6 +11,7 @@ import org.apache.spark.sql.SparkSession;
 public final class TestSpark {
   private static SparkSession session;
   private static final AtomicInteger JOBS = new AtomicInteger();
+  private static final List<String> DESCRIPTIONS = new CopyOnWriteArrayList<>();
 
   private TestSpark() {}
 
@@ -28,10 +31,19 @@ public final class TestSpark {
         @Override
         public void onJobStart(SparkListenerJobStart jobStart) {
           JOBS.incrementAndGet();
+          String d = jobStart.properties() == null ? null
+              : jobStart.properties().getProperty("spark.job.description");
+          DESCRIPTIONS.add(String.valueOf(d));
         }
       });
     }
     return session;
+  }
+
+  /** @return the descriptions of the jobs started so far ("null" for none) */
+  public static List<String> jobDescriptions() {
+    jobsStarted();
+    return List.copyOf(DESCRIPTIONS);
   }
 
   /** @return Spark jobs started so far (after the listener bus has caught up) */
