@@ -74,7 +74,34 @@ public final class IdxReader {
     InputStream in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(buffered, 1 << 16) : buffered;
     DataInputStream data = new DataInputStream(in);
     try {
-      int magic = data.readInt();
+      int[] dims = header(data, name);
+      long n = 1;
+      for (int d : dims) {
+        n *= d;
+      }
+      if (n > Integer.MAX_VALUE - 8) {
+        throw new IOException(name + ": " + n + " values is more than one array can hold");
+      }
+      byte[] values = new byte[(int) n];
+      data.readFully(values);
+      return new IdxArray(dims, values);
+    } catch (EOFException e) {
+      throw new IOException(name + " is truncated: it ends before all its values were read.", e);
+    }
+  }
+
+  /**
+   * Reads and checks an IDX header (magic number and dimensions) from an uncompressed stream,
+   * leaving it at the first value.
+   *
+   * @param in the stream, positioned at the start of the file
+   * @param name a name for messages
+   * @return the dimensions
+   * @throws IOException if it is not an IDX file of unsigned bytes
+   */
+  public static int[] header(DataInputStream in, String name) throws IOException {
+    try {
+      int magic = in.readInt();
       int type = (magic >> 8) & 0xff;
       int rank = magic & 0xff;
       if ((magic >>> 16) != 0 || rank == 0) {
@@ -89,22 +116,15 @@ public final class IdxReader {
                 + " is not supported; only unsigned bytes (0x08), as in MNIST.");
       }
       int[] dims = new int[rank];
-      long n = 1;
       for (int i = 0; i < rank; i++) {
-        dims[i] = data.readInt();
+        dims[i] = in.readInt();
         if (dims[i] < 0) {
           throw new IOException(name + ": negative dimension " + dims[i]);
         }
-        n *= dims[i];
       }
-      if (n > Integer.MAX_VALUE - 8) {
-        throw new IOException(name + ": " + n + " values is more than one array can hold");
-      }
-      byte[] values = new byte[(int) n];
-      data.readFully(values);
-      return new IdxArray(dims, values);
+      return dims;
     } catch (EOFException e) {
-      throw new IOException(name + " is truncated: it ends before all its values were read.", e);
+      throw new IOException(name + " is truncated: it ends inside its header.", e);
     }
   }
 }
