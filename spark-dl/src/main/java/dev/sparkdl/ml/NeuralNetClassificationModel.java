@@ -1,12 +1,5 @@
 package dev.sparkdl.ml;
 
-import dev.sparkdl.callbacks.History;
-import dev.sparkdl.engine.Network;
-import dev.sparkdl.engine.Tensor;
-import dev.sparkdl.engine.WeightSnapshot;
-import dev.sparkdl.spec.CompileOptions;
-import dev.sparkdl.spec.Sequential;
-import java.util.List;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -23,7 +16,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public class NeuralNetClassificationModel
     extends ProbabilisticClassificationModel<Vector, NeuralNetClassificationModel>
-    implements NeuralNetParams {
+    implements NeuralNetModel {
   private static final long serialVersionUID = 1L;
   private String uid;
   private NeuralNetParamSet nn;
@@ -57,37 +50,9 @@ public class NeuralNetClassificationModel
     return nn;
   }
 
-  /** @return what was learned: spec, compile options, weights, history, run statistics */
+  @Override
   public ModelState state() {
     return state;
-  }
-
-  /** @return per-epoch loss and metrics (train and validation) */
-  public History history() {
-    return state.history();
-  }
-
-  /** @return the trained network (with its input shape) */
-  public Sequential network() {
-    return state.spec();
-  }
-
-  /** @return the loss, optimizer and metrics it was trained with */
-  public CompileOptions compileOptions() {
-    return state.compile();
-  }
-
-  /** @return the weights in DJL layout (every parameter and running statistic) */
-  public WeightSnapshot weights() {
-    return state.weights();
-  }
-
-  /** @return the weights in Keras' get_weights() order and layout */
-  public List<Tensor> kerasWeights() {
-    try (Network net = Network.create(state.spec(), null, 0)) {
-      net.setWeights(state.weights());
-      return net.kerasWeights();
-    }
   }
 
   /** Sets the rows per prediction call of {@link #transform}. */

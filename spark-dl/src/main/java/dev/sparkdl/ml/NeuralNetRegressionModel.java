@@ -1,12 +1,5 @@
 package dev.sparkdl.ml;
 
-import dev.sparkdl.callbacks.History;
-import dev.sparkdl.engine.Network;
-import dev.sparkdl.engine.Tensor;
-import dev.sparkdl.engine.WeightSnapshot;
-import dev.sparkdl.spec.CompileOptions;
-import dev.sparkdl.spec.Sequential;
-import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
@@ -20,7 +13,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public class NeuralNetRegressionModel
     extends RegressionModel<Vector, NeuralNetRegressionModel>
-    implements NeuralNetParams {
+    implements NeuralNetModel {
   private static final long serialVersionUID = 1L;
   private String uid;
   private NeuralNetParamSet nn;
@@ -54,37 +47,9 @@ public class NeuralNetRegressionModel
     return nn;
   }
 
-  /** @return what was learned: spec, compile options, weights, history, run statistics */
+  @Override
   public ModelState state() {
     return state;
-  }
-
-  /** @return per-epoch loss and metrics (train and validation) */
-  public History history() {
-    return state.history();
-  }
-
-  /** @return the trained network (with its input shape) */
-  public Sequential network() {
-    return state.spec();
-  }
-
-  /** @return the loss, optimizer and metrics it was trained with */
-  public CompileOptions compileOptions() {
-    return state.compile();
-  }
-
-  /** @return the weights in DJL layout */
-  public WeightSnapshot weights() {
-    return state.weights();
-  }
-
-  /** @return the weights in Keras' get_weights() order and layout */
-  public List<Tensor> kerasWeights() {
-    try (Network net = Network.create(state.spec(), null, 0)) {
-      net.setWeights(state.weights());
-      return net.kerasWeights();
-    }
   }
 
   /** Sets the rows per prediction call of {@link #transform}. */
