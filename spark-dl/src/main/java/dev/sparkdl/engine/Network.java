@@ -165,14 +165,7 @@ public final class Network implements AutoCloseable {
 
   /** @return Keras-initialised weights for this architecture and seed (DJL layout) */
   public WeightSnapshot initialWeights(long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    float[][] values = new float[infos.size()][];
-    for (int i = 0; i < values.length; i++) {
-      ParamInfo info = infos.get(i);
-      float[] keras = KerasInitializers.fill(info.initializer(), info.kerasShape(), rnd);
-      values[i] = info.transposed() ? transpose(keras, info.kerasShape()[0], info.kerasShape()[1]) : keras;
-    }
-    return snapshotOf(values);
+    return snapshotOf(KerasLayout.initial(infos, seed));
   }
 
   /** @return every parameter and running statistic, DJL layout (copies) */
@@ -211,17 +204,7 @@ public final class Network implements AutoCloseable {
 
   /** @return the weights in Keras' {@code get_weights()} order and layout */
   public List<Tensor> kerasWeights() {
-    WeightSnapshot w = weights();
-    List<Tensor> out = new ArrayList<>();
-    for (int i = 0; i < infos.size(); i++) {
-      ParamInfo info = infos.get(i);
-      float[] v = w.values(i);
-      if (info.transposed()) {
-        v = transpose(v, info.kerasShape()[1], info.kerasShape()[0]);
-      }
-      out.add(new Tensor(info.kerasShape(), v));
-    }
-    return out;
+    return KerasLayout.toKeras(infos, weights());
   }
 
   /**
@@ -232,35 +215,12 @@ public final class Network implements AutoCloseable {
    * @throws IllegalArgumentException naming the array whose count or shape is wrong
    */
   public void setKerasWeights(List<Tensor> weights) {
-    if (weights.size() != infos.size()) {
-      throw new IllegalArgumentException(
-          "set_weights received " + weights.size() + " arrays; this network expects "
-              + infos.size() + ": " + kerasDescription());
-    }
-    float[][] values = new float[infos.size()][];
-    for (int i = 0; i < values.length; i++) {
-      ParamInfo info = infos.get(i);
-      Tensor t = weights.get(i);
-      if (!Arrays.equals(t.shape(), info.kerasShape())) {
-        throw new IllegalArgumentException(
-            "set_weights: array " + i + " (" + info.name() + ") must have shape "
-                + Arrays.toString(info.kerasShape()) + ", received "
-                + Arrays.toString(t.shape()));
-      }
-      values[i] = info.transposed()
-          ? transpose(t.raw(), info.kerasShape()[0], info.kerasShape()[1])
-          : t.raw().clone();
-    }
-    setWeights(snapshotOf(values));
+    setWeights(snapshotOf(KerasLayout.fromKeras(infos, weights)));
   }
 
-  /** @return names and Keras shapes of the weights, e.g. {@code [0_dense/kernel (2, 1), ...]} */
+  /** @return names and Keras shapes of the weights, e.g. {@code [0_dense/kernel [2, 1], ...]} */
   public String kerasDescription() {
-    List<String> s = new ArrayList<>();
-    for (ParamInfo info : infos) {
-      s.add(info.name() + " " + Arrays.toString(info.kerasShape()));
-    }
-    return s.toString();
+    return KerasLayout.describe(infos);
   }
 
   /** @return the optimizer's state (slot arrays and step count) */
@@ -411,16 +371,6 @@ public final class Network implements AutoCloseable {
           "This network was created without compile options (inference only); create it with a"
               + " CompileOptions to train or evaluate.");
     }
-  }
-
-  private static float[] transpose(float[] v, int rows, int cols) {
-    float[] t = new float[v.length];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        t[c * rows + r] = v[r * cols + c];
-      }
-    }
-    return t;
   }
 
   private static int product(List<Integer> shape) {

@@ -104,6 +104,12 @@ class BadInputTest {
   }
 
   @Test
+  void networkNotSet() {
+    contains(fails(false, IllegalArgumentException.class, () -> new NeuralNetClassifier().fit(good(10))),
+        "The network is not set", "setLayers(Sequential.of(...))");
+  }
+
+  @Test
   void outOfRangeArguments() {
     contains(fails(false, SpecException.class, () -> Dense.units(0)),
         "expected a positive integer. Received: units=0");
