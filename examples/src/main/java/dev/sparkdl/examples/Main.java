@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "examples/run",
     mixinStandardHelpOptions = true,
     description = "spark-dl example programs. Each ends with one line RESULT {json}.",
-    subcommands = {Quickstart.class, ForwardPass.class, Banknote.class, MnistExample.class})
+    subcommands = {Quickstart.class, ForwardPass.class, Banknote.class, MnistExample.class,
+      Benchmark.class})
 public final class Main implements Runnable {
 
   @Override

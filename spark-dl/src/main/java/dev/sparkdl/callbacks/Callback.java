@@ -21,10 +21,10 @@ public interface Callback {
    * @param epoch the epoch number, from 1
    * @param logs metric name to value: {@code loss}, compiled metrics, {@code val_*}
    * @param seconds the epoch's wall time
-   * @param control to stop training
+   * @param context the current weights, and a way to stop training
    */
   default void onEpochEnd(int epoch, Map<String, Double> logs, double seconds,
-      TrainingControl control) {}
+      TrainingContext context) {}
 
   /** Training ended (normally or stopped by a callback). */
   default void onTrainEnd() {}

@@ -39,7 +39,7 @@ public final class History implements Callback, Serializable {
 
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs, double seconds,
-      TrainingControl control) {
+      TrainingContext context) {
     epochs.add(new Epoch(epoch, seconds, Collections.unmodifiableMap(new LinkedHashMap<>(logs))));
   }
 

@@ -24,7 +24,7 @@ public final class ProgressLogger implements Callback {
 
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs, double seconds,
-      TrainingControl control) {
+      TrainingContext context) {
     out.println(line(epoch, epochs, logs, seconds));
     out.flush();
   }

@@ -2,17 +2,19 @@ package dev.sparkdl.data;
 
 import java.io.Serializable;
 import java.util.Iterator;
-import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
 
 /**
- * Converts a partition's rows to {@link PartitionData}, once: validates every feature and label,
+ * Converts a partition's rows (Spark's internal format, labels cast to double unless they are
+ * vectors) to {@link PartitionData}, once: validates every feature and label,
  * counts the bad rows in the report (they are not kept) and draws the validation rows.
  *
  * @param featuresIndex the features column's position in the row
+ * @param featuresType the features column's type (Vector or array of numbers)
  * @param labelIndex the label column's position
+ * @param labelType the label column's type (double, or Vector / array for vector labels)
  * @param expectedLength values per feature vector, or -1 to take the first row's length
  * @param label how labels become targets
  * @param validationFraction the fraction of rows drawn for validation, in [0, 1)
@@ -20,7 +22,9 @@ import org.apache.spark.sql.Row;
  */
 public record RowConverter(
     int featuresIndex,
+    DataType featuresType,
     int labelIndex,
+    DataType labelType,
     int expectedLength,
     LabelMode label,
     double validationFraction,
@@ -32,7 +36,7 @@ public record RowConverter(
    * @param rows the partition's rows
    * @return the converted partition
    */
-  public PartitionData convert(int partition, Iterator<Row> rows) {
+  public PartitionData convert(int partition, Iterator<InternalRow> rows) {
     ConversionReport report = new ConversionReport();
     SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + partition);
     int width = expectedLength;
@@ -43,9 +47,9 @@ public record RowConverter(
     float[] x = new float[Math.max(width, 0)];
     float[] y = new float[label.storedWidth()];
     while (rows.hasNext()) {
-      Row row = rows.next();
+      InternalRow row = rows.next();
       report.rows++;
-      int len = Features.length(row, featuresIndex);
+      int len = Features.length(row, featuresIndex, featuresType);
       if (len == Features.NULL) {
         report.nullFeatures++;
         continue;
@@ -58,9 +62,9 @@ public record RowConverter(
       if (len != width) {
         continue;
       }
-      if (!Features.write(row, featuresIndex, x, 0)) {
+      if (!Features.write(row, featuresIndex, featuresType, x, 0)) {
         report.nonFiniteFeatures++;
-        report.featureExample(Features.preview(row, featuresIndex));
+        report.featureExample(Features.preview(row, featuresIndex, featuresType));
         continue;
       }
       if (!readLabel(row, y, report)) {
@@ -92,15 +96,14 @@ public record RowConverter(
         new PartitionData.Split(trainX, trainY), new PartitionData.Split(valX, valY), report);
   }
 
-  private boolean readLabel(Row row, float[] y, ConversionReport report) {
+  private boolean readLabel(InternalRow row, float[] y, ConversionReport report) {
     if (row.isNullAt(labelIndex)) {
       report.nullLabels++;
       return false;
     }
-    Object v = row.get(labelIndex);
     switch (label.kind()) {
       case CLASS_INDEX -> {
-        double d = ((Number) v).doubleValue();
+        double d = row.getDouble(labelIndex);
         if (!(d == Math.rint(d) && d >= 0 && d < label.classes())) {
           report.badLabels++;
           report.labelExample(String.valueOf(d));
@@ -110,7 +113,7 @@ public record RowConverter(
         return true;
       }
       case VALUE -> {
-        double d = ((Number) v).doubleValue();
+        double d = row.getDouble(labelIndex);
         if (!Double.isFinite(d)) {
           report.badLabels++;
           report.labelExample(String.valueOf(d));
@@ -120,7 +123,7 @@ public record RowConverter(
         return true;
       }
       default -> {
-        double[] t = v instanceof Vector vec ? vec.toArray() : toDoubles(row.getList(labelIndex));
+        double[] t = Features.toDoubles(row, labelIndex, labelType);
         boolean ok = t != null && t.length == label.classes();
         for (int i = 0; ok && i < t.length; i++) {
           ok = Double.isFinite(t[i]) && t[i] >= 0 && t[i] <= 1;
@@ -133,17 +136,5 @@ public record RowConverter(
         return ok;
       }
     }
-  }
-
-  private static double[] toDoubles(List<Object> list) {
-    double[] d = new double[list.size()];
-    for (int i = 0; i < d.length; i++) {
-      Object o = list.get(i);
-      if (o == null) {
-        return null;
-      }
-      d[i] = ((Number) o).doubleValue();
-    }
-    return d;
   }
 }

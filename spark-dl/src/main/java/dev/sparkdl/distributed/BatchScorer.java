@@ -1,6 +1,7 @@
 package dev.sparkdl.distributed;
 
 import dev.sparkdl.data.Features;
+import dev.sparkdl.data.InternalRows;
 import dev.sparkdl.engine.Engines;
 import dev.sparkdl.engine.Network;
 import dev.sparkdl.engine.WeightSnapshot;
@@ -11,19 +12,26 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters$;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
+import scala.Function1;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * Scores a DataFrame in batches: inside {@code mapPartitions} rows are grouped into batches of
  * {@code batchSize}, one network per task predicts each batch in one call, and the output
- * columns are appended. The network is built once per task and always closed.
+ * columns are appended. Rows stay in Spark's internal format (features are read from it
+ * directly and the input columns are passed through, not re-encoded). Each task borrows a
+ * network of the model from its executor's {@link NetworkPool} (building it the first time) and
+ * returns it when the partition is done or the task ends.
  */
 public final class BatchScorer {
   private BatchScorer() {}
@@ -32,6 +40,7 @@ public final class BatchScorer {
    * What every scoring task needs.
    *
    * @param specJson the network
+   * @param modelKey names the network and its weights, for reusing networks across tasks
    * @param inputShape the per-sample input shape
    * @param featuresCol the features column
    * @param batchSize rows per prediction call
@@ -40,6 +49,7 @@ public final class BatchScorer {
    */
   public record Plan(
       String specJson,
+      String modelKey,
       List<Integer> inputShape,
       String featuresCol,
       int batchSize,
@@ -60,19 +70,22 @@ public final class BatchScorer {
       out = out.add(f);
     }
     int featuresIndex = in.fieldIndex(plan.featuresCol());
-    MapPartitionsFunction<Row, Row> fn =
-        rows -> new Batches(rows, plan, weights, featuresIndex, in.size());
-    return data.mapPartitions(fn, Encoders.row(out));
+    DataType featuresType = in.apply(featuresIndex).dataType();
+    JavaRDD<InternalRow> scored =
+        InternalRows.of(data).toJavaRDD().mapPartitions(
+            rows -> new Batches(rows, plan, weights, featuresIndex, featuresType), true);
+    return InternalRows.dataFrame(data.sparkSession(), scored.rdd(), out);
   }
 
   /** A lazy iterator that predicts a batch whenever the previous one is used up. */
-  private static final class Batches implements Iterator<Row> {
-    private final Iterator<Row> rows;
+  private static final class Batches implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> rows;
     private final Plan plan;
     private final Broadcast<WeightSnapshot> weights;
     private final int featuresIndex;
-    private final int inputWidth;
-    private final List<Row> batch = new ArrayList<>();
+    private final DataType featuresType;
+    private final List<InternalRow> batch = new ArrayList<>();
+    private final List<Function1<Object, Object>> toCatalyst = new ArrayList<>();
     private Network net;
     private int width;
     private float[] x;
@@ -81,13 +94,16 @@ public final class BatchScorer {
     private int next;
     private long rowNumber;
 
-    Batches(Iterator<Row> rows, Plan plan, Broadcast<WeightSnapshot> weights, int featuresIndex,
-        int inputWidth) {
+    Batches(Iterator<InternalRow> rows, Plan plan, Broadcast<WeightSnapshot> weights,
+        int featuresIndex, DataType featuresType) {
       this.rows = rows;
       this.plan = plan;
       this.weights = weights;
       this.featuresIndex = featuresIndex;
-      this.inputWidth = inputWidth;
+      this.featuresType = featuresType;
+      for (StructField f : plan.outputs().fields()) {
+        toCatalyst.add(CatalystTypeConverters$.MODULE$.createToCatalystConverter(f.dataType()));
+      }
       TaskContext ctx = TaskContext.get();
       if (ctx != null) {
         ctx.addTaskCompletionListener((TaskContext c) -> close());
@@ -108,26 +124,25 @@ public final class BatchScorer {
     }
 
     @Override
-    public Row next() {
+    public InternalRow next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Row r = batch.get(next);
       Object[] extra = plan.outputs().values(raw, act, next * width, width);
-      next++;
-      Object[] values = new Object[inputWidth + extra.length];
-      for (int i = 0; i < inputWidth; i++) {
-        values[i] = r.get(i);
+      for (int i = 0; i < extra.length; i++) {
+        extra[i] = toCatalyst.get(i).apply(extra[i]);
       }
-      System.arraycopy(extra, 0, values, inputWidth, extra.length);
-      return RowFactory.create(values);
+      return new JoinedRow(batch.get(next++), new GenericInternalRow(extra));
     }
 
     private void fill() {
       if (net == null) {
         Engines.setIntraOpThreads(plan.threads());
-        net = Network.create(Sequential.fromJson(plan.specJson()), null, plan.inputShape(), 0);
-        net.setWeights(weights.value());
+        net = NetworkPool.borrow(plan.modelKey(), () -> {
+          Network n = Network.create(Sequential.fromJson(plan.specJson()), null, plan.inputShape(), 0);
+          n.setWeights(weights.value());
+          return n;
+        });
         width = net.outputSize();
         x = new float[plan.batchSize() * net.inputSize()];
         raw = new float[plan.batchSize() * width];
@@ -137,22 +152,23 @@ public final class BatchScorer {
       next = 0;
       int d = net.inputSize();
       while (batch.size() < plan.batchSize() && rows.hasNext()) {
-        Row r = rows.next();
+        InternalRow r = rows.next();
         rowNumber++;
-        int len = Features.length(r, featuresIndex);
+        int len = Features.length(r, featuresIndex, featuresType);
         if (len != d) {
           throw new IllegalArgumentException(
               "Cannot score row " + rowNumber + " of this partition: column " + plan.featuresCol()
                   + (len == Features.NULL ? " is null" : " has " + len + " values")
                   + ", the model expects " + d + " (input shape " + plan.inputShape() + ").");
         }
-        if (!Features.write(r, featuresIndex, x, batch.size() * d)) {
+        if (!Features.write(r, featuresIndex, featuresType, x, batch.size() * d)) {
           throw new IllegalArgumentException(
               "Cannot score row " + rowNumber + " of this partition: column " + plan.featuresCol()
-                  + " holds NaN, infinite or null values: " + Features.preview(r, featuresIndex)
+                  + " holds NaN, infinite or null values: "
+                  + Features.preview(r, featuresIndex, featuresType)
                   + ". Impute or drop such rows before transform().");
         }
-        batch.add(r);
+        batch.add(r.copy());
       }
       int n = batch.size();
       float[] xs = n == plan.batchSize() ? x : java.util.Arrays.copyOf(x, n * d);
@@ -165,7 +181,7 @@ public final class BatchScorer {
 
     private void close() {
       if (net != null) {
-        net.close();
+        NetworkPool.giveBack(plan.modelKey(), net);
         net = null;
       }
     }

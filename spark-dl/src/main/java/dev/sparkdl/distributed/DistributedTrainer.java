@@ -2,7 +2,7 @@ package dev.sparkdl.distributed;
 
 import dev.sparkdl.callbacks.Callback;
 import dev.sparkdl.callbacks.History;
-import dev.sparkdl.callbacks.TrainingControl;
+import dev.sparkdl.callbacks.TrainingContext;
 import dev.sparkdl.engine.BatchStats;
 import dev.sparkdl.engine.NonFiniteLossException;
 import dev.sparkdl.engine.OptimizerState;
@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -26,21 +27,44 @@ import org.apache.spark.broadcast.Broadcast;
  * weights, so adaptive optimizers keep their memory across rounds; see docs/distributed-training.md.
  */
 public final class DistributedTrainer {
+  /**
+   * Spark conf key (or local property, {@code sc.setLocalProperty}) that fixes PyTorch's
+   * intra-op threads per task, overriding the rule of {@link #threadsPerTask}.
+   */
+  public static final String THREADS_KEY = "spark.sparkdl.task.threads";
+
   /** Every training round's Spark job description starts with this. */
   public static final String JOB_PREFIX = "spark-dl: training ";
 
   private DistributedTrainer() {}
 
   /**
-   * PyTorch intra-op threads per task: in local mode the machine's cores shared by the tasks
-   * that run at once ({@code local[2]} with one worker: 2 threads; with two: 1 each); on a
-   * cluster, {@code spark.task.cpus}.
+   * PyTorch intra-op threads per task: {@value #THREADS_KEY} when set; otherwise in local mode
+   * the machine's cores shared by the tasks that run at once ({@code local[2]} with one worker:
+   * 2 threads; with two: 1 each), and on a cluster {@code spark.task.cpus}.
    *
    * @param jsc the Spark context
    * @param concurrentTasks tasks of one stage (the number of partitions)
    * @return threads per task, &gt;= 1
    */
   public static int threadsPerTask(JavaSparkContext jsc, int concurrentTasks) {
+    String explicit = jsc.getLocalProperty(THREADS_KEY);
+    if (explicit == null) {
+      explicit = jsc.getConf().get(THREADS_KEY, null);
+    }
+    if (explicit != null) {
+      try {
+        int n = Integer.parseInt(explicit.trim());
+        if (n >= 1) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // fall through to the error
+      }
+      throw new IllegalArgumentException(
+          THREADS_KEY + " must be a positive integer (PyTorch threads per task). Received: "
+              + explicit);
+    }
     SparkConf conf = jsc.getConf();
     int taskCpus = conf.getInt("spark.task.cpus", 1);
     if (jsc.master().startsWith("local")) {
@@ -61,6 +85,7 @@ public final class DistributedTrainer {
    * @param epochs epochs to run
    * @param metricNames the compiled metric names, for the logs
    * @param callbacks driver-side hooks (history, progress...)
+   * @param onRound receives each round's statistics as it ends, or null
    * @return the final weights, optimizer state, history and round statistics
    * @throws NonFiniteLossException if the loss or the averaged weights stop being finite
    */
@@ -72,13 +97,15 @@ public final class DistributedTrainer {
       OptimizerState initialOptimizer,
       int epochs,
       List<String> metricNames,
-      List<Callback> callbacks) {
+      List<Callback> callbacks,
+      Consumer<RoundStats> onRound) {
     History history = new History();
     List<Callback> all = new ArrayList<>(callbacks);
     all.add(0, history);
     all.forEach(c -> c.onTrainBegin(epochs));
-    TrainingControl control = new TrainingControl();
     List<RoundStats> rounds = new ArrayList<>();
+    WeightSnapshot[] current = {initial};
+    TrainingContext context = new TrainingContext(() -> current[0]);
     WeightSnapshot weights = initial;
     OptimizerState optimizer = initialOptimizer;
     boolean validate = blocks.report().validationRows() > 0;
@@ -89,7 +116,7 @@ public final class DistributedTrainer {
     int k = plan.averagingFrequency() > 0 ? plan.averagingFrequency() : maxBatches;
     int roundsPerEpoch = (maxBatches + k - 1) / k;
     long t0 = System.nanoTime();
-    for (int epoch = 1; epoch <= epochs && !control.stopRequested(); epoch++) {
+    for (int epoch = 1; epoch <= epochs && !context.stopRequested(); epoch++) {
       long e0 = System.nanoTime();
       BatchStats epochStats = null;
       for (int round = 0; round < roundsPerEpoch; round++) {
@@ -110,6 +137,7 @@ public final class DistributedTrainer {
           continue;
         }
         weights = weights.withValues(RoundAccumulator.divide(acc.weights, acc.samples));
+        current[0] = weights;
         optimizer = new OptimizerState(acc.iterations, RoundAccumulator.divide(acc.slots, acc.samples));
         String broken = weights.firstNonFinite();
         if (broken != null) {
@@ -119,8 +147,12 @@ public final class DistributedTrainer {
         }
         epochStats = epochStats == null ? acc.stats : epochStats.merge(acc.stats);
         long b3 = System.nanoTime();
-        rounds.add(new RoundStats(epoch, round, acc.samples, (b1 - b0) / 1e9, (b2 - b1) / 1e9,
-            (b3 - b2) / 1e9, List.copyOf(acc.timings)));
+        RoundStats stats = new RoundStats(epoch, round, acc.samples, (b1 - b0) / 1e9,
+            (b2 - b1) / 1e9, (b3 - b2) / 1e9, List.copyOf(acc.timings));
+        rounds.add(stats);
+        if (onRound != null) {
+          onRound.accept(stats);
+        }
       }
       Map<String, Double> logs = new LinkedHashMap<>();
       if (epochStats != null) {
@@ -144,7 +176,7 @@ public final class DistributedTrainer {
       }
       double seconds = (System.nanoTime() - e0) / 1e9;
       for (Callback c : all) {
-        c.onEpochEnd(epoch, logs, seconds, control);
+        c.onEpochEnd(epoch, logs, seconds, context);
       }
     }
     all.forEach(Callback::onTrainEnd);

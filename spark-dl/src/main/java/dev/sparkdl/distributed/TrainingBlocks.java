@@ -1,6 +1,7 @@
 package dev.sparkdl.distributed;
 
 import dev.sparkdl.data.ConversionReport;
+import dev.sparkdl.data.InternalRows;
 import dev.sparkdl.data.PartitionData;
 import dev.sparkdl.data.RowConverter;
 import java.util.Collections;
@@ -35,7 +36,7 @@ public final class TrainingBlocks implements AutoCloseable {
   /**
    * Converts and validates.
    *
-   * @param rows a DataFrame of (features, label) in that order
+   * @param rows a DataFrame of (features, label) in that order, numeric labels cast to double
    * @param converter how to read and validate each row
    * @param numWorkers the number of partitions to train on; the rows are repartitioned (round
    *     robin) unless they already have exactly this many partitions
@@ -49,7 +50,7 @@ public final class TrainingBlocks implements AutoCloseable {
     long t0 = System.nanoTime();
     Dataset<Row> parts = rows.rdd().getNumPartitions() == numWorkers ? rows : rows.repartition(numWorkers);
     JavaRDD<PartitionData> rdd =
-        parts.javaRDD()
+        InternalRows.of(parts).toJavaRDD()
             .mapPartitionsWithIndex(
                 (i, it) -> Collections.singletonList(converter.convert(i, it)).iterator(), true);
     rdd.persist(StorageLevel.MEMORY_AND_DISK());

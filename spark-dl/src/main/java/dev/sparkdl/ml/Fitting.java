@@ -26,8 +26,11 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -149,10 +152,12 @@ final class Fitting {
       NeuralNetParams p, Dataset<?> dataset, Prepared prep, String featuresCol, String labelCol) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     int workers = p.getNumWorkers() > 0 ? p.getNumWorkers() : jsc.defaultParallelism();
-    Dataset<Row> rows = dataset.select(featuresCol, labelCol);
+    Column label = prep.label().kind() == LabelMode.Kind.VECTOR
+        ? functions.col(labelCol) : functions.col(labelCol).cast(DataTypes.DoubleType);
+    Dataset<Row> rows = dataset.select(functions.col(featuresCol), label);
     RowConverter converter =
-        new RowConverter(0, 1, prep.expectedLength(), prep.label(), p.getValidationSplit(),
-            p.getSeed());
+        new RowConverter(0, rows.schema().apply(0).dataType(), 1, rows.schema().apply(1).dataType(),
+            prep.expectedLength(), prep.label(), p.getValidationSplit(), p.getSeed());
     String expectedFrom = prep.expectedFrom();
     try (TrainingBlocks blocks =
         TrainingBlocks.convert(rows, converter, workers,
@@ -175,6 +180,9 @@ final class Fitting {
               p.getBatchSize(), p.getAveragingFrequency(), p.getSeed(), threads,
               p.getInferenceBatchSize());
       List<Callback> callbacks = new ArrayList<>();
+      if (p.nnParams().callbacks != null) {
+        callbacks.addAll(p.nnParams().callbacks);
+      }
       if (p.getVerbose() > 0) {
         System.out.println(String.format(Locale.ROOT,
             "Training on %d worker(s), %d thread(s) each: %d rows (%d for validation), %d"
@@ -186,7 +194,8 @@ final class Fitting {
       }
       TrainingResult result =
           DistributedTrainer.fit(jsc, blocks, plan, initial, null, p.getEpochs(),
-              prep.compile().metrics(), callbacks);
+              prep.compile().metrics(), callbacks,
+              p.getVerbose() >= 2 ? r -> System.out.println(r.describe()) : null);
       return new ModelState(spec.toJson(), prep.compile().toJson(), result.weights(),
           result.optimizer(), result.history(), result.rounds(), blocks.featureSize(),
           prep.numClasses(), result.trainRows(), result.validationRows(),

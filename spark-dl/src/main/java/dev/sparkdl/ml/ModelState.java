@@ -46,6 +46,11 @@ public record ModelState(
     return Sequential.fromJson(specJson);
   }
 
+  /** @return a name for this network and its weights (equal states give equal keys) */
+  public String key() {
+    return Integer.toHexString(specJson.hashCode()) + "-" + Integer.toHexString(weights.hashCode());
+  }
+
   /** @return the compile options */
   public CompileOptions compile() {
     return CompileOptions.fromJson(compileJson);

@@ -66,7 +66,9 @@ public class NeuralNetClassifier
 
   @Override
   public NeuralNetClassifier copy(ParamMap extra) {
-    return defaultCopy(extra);
+    NeuralNetClassifier copy = defaultCopy(extra);
+    copy.nnParams().callbacks = nnParams().callbacks;
+    return copy;
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.sparkdl.ml;
 
+import dev.sparkdl.callbacks.Callback;
 import dev.sparkdl.spec.Loss;
+import java.util.List;
 import dev.sparkdl.spec.Optimizer;
 import dev.sparkdl.spec.Sequential;
 import org.apache.spark.ml.linalg.Vector;
@@ -113,7 +115,7 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
     return self();
   }
 
-  /** Sets the verbosity (0 or 1). */
+  /** Sets the verbosity: 0 silent, 1 a line per epoch, 2 also a line per averaging round. */
   default T setVerbose(int value) {
     set(verbose(), value);
     return self();
@@ -123,5 +125,20 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
   default T setInitialWeights(Vector value) {
     set(initialWeights(), value);
     return self();
+  }
+
+  /**
+   * Sets driver-side callbacks for {@code fit} (history and the progress line are always on):
+   * each sees the per-epoch logs and the current weights and may stop training. Not a param:
+   * callbacks are not saved with the stage.
+   */
+  default T setCallbacks(Callback... values) {
+    nnParams().callbacks = List.of(values);
+    return self();
+  }
+
+  /** @return the callbacks of the next fit */
+  default List<Callback> getCallbacks() {
+    return nnParams().callbacks == null ? List.of() : nnParams().callbacks;
   }
 }

@@ -3,7 +3,9 @@ package dev.sparkdl.ml;
 import dev.sparkdl.spec.Loss;
 import dev.sparkdl.spec.Optimizer;
 import dev.sparkdl.spec.Sequential;
+import dev.sparkdl.callbacks.Callback;
 import java.io.Serializable;
+import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -45,10 +47,16 @@ public final class NeuralNetParamSet implements Serializable {
   public final LongParam seed;
   /** Fraction of rows held out for validation metrics each epoch. */
   public final DoubleParam validationSplit;
-  /** 0: silent, 1: one progress line per epoch. */
+  /** 0: silent, 1: one progress line per epoch, 2: also one line per round. */
   public final IntParam verbose;
   /** Starting weights, flat in Keras' get_weights order and layout. */
   public final Param<Vector> initialWeights;
+
+  /**
+   * Driver-side callbacks of the next fit (Keras' {@code fit(callbacks=...)}): not a param, so
+   * never saved; copies of the stage share them.
+   */
+  transient List<Callback> callbacks = List.of();
 
   NeuralNetParamSet(Params owner) {
     layers = new Param<>(owner, "layers",
@@ -84,8 +92,9 @@ public final class NeuralNetParamSet implements Serializable {
     validationSplit = new DoubleParam(owner, "validationSplit",
         "fraction of rows held out (at random, seeded) for validation metrics, in [0, 1)",
         ParamValidators.inRange(0.0, 1.0, true, false));
-    verbose = new IntParam(owner, "verbose", "0: silent, 1: one line per epoch",
-        ParamValidators.inArray(new int[] {0, 1}));
+    verbose = new IntParam(owner, "verbose",
+        "0: silent, 1: one line per epoch, 2: also one line per averaging round (where its time"
+            + " went)", ParamValidators.inArray(new int[] {0, 1, 2}));
     initialWeights = new Param<>(owner, "initialWeights",
         "starting weights, all arrays of Keras' get_weights() flattened and concatenated in"
             + " order (Dense kernels (input_dim, units) row-major)");

@@ -55,7 +55,9 @@ public class NeuralNetRegressor
 
   @Override
   public NeuralNetRegressor copy(ParamMap extra) {
-    return defaultCopy(extra);
+    NeuralNetRegressor copy = defaultCopy(extra);
+    copy.nnParams().callbacks = nnParams().callbacks;
+    return copy;
   }
 
   @Override

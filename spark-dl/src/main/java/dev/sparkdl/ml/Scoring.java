@@ -44,8 +44,8 @@ final class Scoring {
     int threads = DistributedTrainer.threadsPerTask(jsc, df.rdd().getNumPartitions());
     Sequential spec = state.spec();
     BatchScorer.Plan plan =
-        new BatchScorer.Plan(state.specJson(), spec.inputShape(), featuresCol, batchSize, threads,
-            outputs);
+        new BatchScorer.Plan(state.specJson(), state.key(), spec.inputShape(), featuresCol,
+            batchSize, threads, outputs);
     return BatchScorer.score(df, plan, weights);
   }
 

@@ -138,6 +138,23 @@ class BadInputTest {
   }
 
   @Test
+  void vectorLabelsNeedCategoricalCrossentropy() {
+    Dataset<Row> data = good(10).withColumn("target",
+        org.apache.spark.sql.functions.array(org.apache.spark.sql.functions.lit(1.0),
+            org.apache.spark.sql.functions.lit(0.0), org.apache.spark.sql.functions.lit(0.0)));
+    NeuralNetClassifier c = clf().setLabelCol("target").setLoss("sparse_categorical_crossentropy");
+    contains(fails(false, IllegalArgumentException.class, () -> c.fit(data)),
+        "Column target holds vectors (one-hot or probabilities), which only"
+            + " categorical_crossentropy takes", "setLoss(\"categorical_crossentropy\")");
+    Dataset<Row> wrong = good(10).withColumn("target",
+        org.apache.spark.sql.functions.array(org.apache.spark.sql.functions.lit(0.5),
+            org.apache.spark.sql.functions.lit(0.5)));
+    contains(fails(true, IllegalArgumentException.class,
+        () -> clf().setLabelCol("target").setLoss("categorical_crossentropy").fit(wrong)),
+        "must hold vectors of 3 target probabilities in [0, 1]", "10 of 10 rows");
+  }
+
+  @Test
   void missingOrMistypedColumns() {
     contains(fails(false, IllegalArgumentException.class, () -> clf().setFeaturesCol("pixels").fit(good(10))),
         "features column 'pixels' does not exist", "Available columns: features, label");

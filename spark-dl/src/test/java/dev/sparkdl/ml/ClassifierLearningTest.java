@@ -59,6 +59,22 @@ class ClassifierLearningTest {
   }
 
   @Test
+  void oneHotVectorLabelsWithCategoricalCrossentropy() {
+    Dataset<Row>[] split = scaledSplit(Datasets.iris(spark), 0.3, 7);
+    org.apache.spark.ml.feature.OneHotEncoderModel encoder =
+        new org.apache.spark.ml.feature.OneHotEncoder().setInputCol("label").setOutputCol("onehot")
+            .setDropLast(false).fit(split[0]);
+    NeuralNetClassificationModel model = new NeuralNetClassifier()
+        .setLayers(Sequential.of(Dense.units(16).activation("relu"), Dense.units(3).activation("softmax")))
+        .setLoss("categorical_crossentropy").setLabelCol("onehot")
+        .setOptimizer("adam").setLearningRate(0.01)
+        .setEpochs(60).setBatchSize(16).setNumWorkers(2).setSeed(1).setVerbose(0)
+        .fit(encoder.transform(split[0]));
+    double acc = accuracy(model.transform(split[1]));
+    assertTrue(acc >= 0.93, "iris held-out accuracy with one-hot labels " + acc);
+  }
+
+  @Test
   void wineHeldOutAccuracyWithCourseLayers() {
     Dataset<Row>[] split = scaledSplit(Datasets.wine(spark), 0.3, 3);
     NeuralNetClassificationModel model = new NeuralNetClassifier()

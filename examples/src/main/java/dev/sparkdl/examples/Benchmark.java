@@ -1,0 +1,570 @@
+package dev.sparkdl.examples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkdl.callbacks.Callback;
+import dev.sparkdl.callbacks.TrainingContext;
+import dev.sparkdl.data.IdxReader;
+import dev.sparkdl.data.Mnist;
+import dev.sparkdl.distributed.DistributedTrainer;
+import dev.sparkdl.distributed.RoundStats;
+import dev.sparkdl.engine.Engines;
+import dev.sparkdl.engine.Network;
+import dev.sparkdl.ml.NeuralNetClassificationModel;
+import dev.sparkdl.ml.NeuralNetClassifier;
+import dev.sparkdl.spec.Activation;
+import dev.sparkdl.spec.BatchNormalization;
+import dev.sparkdl.spec.Dense;
+import dev.sparkdl.spec.Dropout;
+import dev.sparkdl.spec.Sequential;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Side-by-side speed and accuracy on MNIST, in one run: spark-dl with 1 and 2 workers, plain DJL
+ * (the ceiling), and Spark MLlib's MultilayerPerceptronClassifier (what a Spark user has today).
+ * Prints one JSON object per line and writes docs/benchmarks.md.
+ */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+    description = "spark-dl vs plain DJL vs Spark MLlib MLPC on MNIST; writes docs/benchmarks.md.")
+final class Benchmark implements Callable<Integer> {
+  static final String THREADS = DistributedTrainer.THREADS_KEY;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--data", required = true, description = "folder with the MNIST IDX files")
+  String data;
+
+  @Option(names = "--quick", description = "fewer epochs and MLPC iterations (about 3 minutes)")
+  boolean quick;
+
+  @Option(names = "--epochs", description = "epochs per DJL system (default: 6, quick: 2)")
+  Integer epochs;
+
+  @Option(names = "--mlpc-iterations", description = "MLPC L-BFGS iterations (default: 40, quick: 4)")
+  Integer mlpcIterations;
+
+  @Option(names = "--repeats", description = "runs per DJL system, the fastest is reported (default: 2, quick: 1)")
+  Integer repeats;
+
+  @Option(names = "--output", description = "the report to write (default: docs/benchmarks.md of the project)")
+  Path output;
+
+  @Option(names = "--no-report", description = "print the JSON lines only")
+  boolean noReport;
+
+  @Option(names = "--only", split = ",",
+      description = "run only these systems (spark-dl, djl, mlpc); implies --no-report")
+  List<String> only;
+
+  private final List<Map<String, Object>> lines = new ArrayList<>();
+  private final List<Map<String, Object>> rounds = new ArrayList<>();
+  private float[][] test;
+  private int runs = 1;
+
+  @Override
+  public Integer call() throws Exception {
+    int e = epochs != null ? epochs : quick ? 2 : 6;
+    int iterations = mlpcIterations != null ? mlpcIterations : quick ? 4 : 40;
+    runs = repeats != null ? repeats : quick ? 1 : 2;
+    long start = System.currentTimeMillis();
+    float[][] train = arrays("train");
+    test = arrays("t10k");
+    SparkSession spark = Support.spark("local[2]", "spark-dl benchmark");
+    try {
+      Dataset<Row> trainDf = Mnist.train(spark, data, 2).cache();
+      Dataset<Row> testDf = Mnist.test(spark, data, 2).cache();
+      progress("caching MNIST as DataFrames: " + trainDf.count() + " + " + testDf.count() + " rows");
+
+      if (only != null) {
+        if (only.contains("spark-dl")) {
+          warmUp(spark, trainDf, train);
+          sparkDl(spark, trainDf, testDf, 1, 1, e);
+          sparkDl(spark, trainDf, testDf, 2, 1, e);
+        }
+        if (only.contains("djl")) {
+          plainDjl(train, e);
+        }
+        if (only.contains("mlpc")) {
+          mlpc(trainDf, testDf, iterations);
+        }
+        return 0;
+      }
+      warmUp(spark, trainDf, train);
+      sparkDl(spark, trainDf, testDf, 1, 1, e);
+      sparkDl(spark, trainDf, testDf, 1, 2, e);
+      NeuralNetClassificationModel two = sparkDl(spark, trainDf, testDf, 2, 1, e);
+      plainDjl(train, e);
+      MultilayerPerceptronClassificationModel mlpc = mlpc(trainDf, testDf, iterations);
+      score(testDf, two, mlpc);
+      emit(line("cnn", "spark-dl", "skipped", "no convolution layers yet (issue 6)"));
+      Map<String, Object> targets = targets();
+      emit(targets);
+      if (!noReport) {
+        Path out = output != null ? output
+            : Paths.get(System.getProperty("sparkdl.root", "."), "docs", "benchmarks.md");
+        BenchmarkReport.write(out, lines, rounds, targets, e, iterations, quick,
+            (System.currentTimeMillis() - start) / 1000.0, blas());
+        progress("wrote " + out);
+      }
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Runs a spark-dl configuration {@code runs} times and reports the fastest run. */
+  private NeuralNetClassificationModel sparkDl(SparkSession spark, Dataset<Row> train,
+      Dataset<Row> testDf, int workers, int threads, int e) {
+    Object[] best = null;
+    for (int r = 0; r < runs; r++) {
+      Object[] run = sparkDlOnce(spark, train, testDf, workers, threads, e);
+      if (best == null || (Double) ((Map<?, ?>) run[1]).get("train_seconds")
+          < (Double) ((Map<?, ?>) best[1]).get("train_seconds")) {
+        best = run;
+      }
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> l = (Map<String, Object>) best[1];
+    l.put("runs", runs);
+    emit(l);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> r = (Map<String, Object>) best[2];
+    rounds.add(r);
+    emit(r);
+    return (NeuralNetClassificationModel) best[0];
+  }
+
+  private Object[] sparkDlOnce(SparkSession spark, Dataset<Row> train,
+      Dataset<Row> testDf, int workers, int threads, int e) {
+    progress("spark-dl, " + workers + " worker(s) x " + threads + " thread(s), " + e + " epochs");
+    spark.sparkContext().setLocalProperty(THREADS, String.valueOf(threads));
+    EpochProbe probe = new EpochProbe(courseMlp(), test);
+    resetPeaks();
+    long t0 = System.nanoTime();
+    NeuralNetClassificationModel model = new NeuralNetClassifier()
+        .setLayers(courseMlp()).setLoss("categorical_crossentropy").setOptimizer("adam")
+        .setEpochs(e).setBatchSize(128).setNumWorkers(workers).setSeed(1).setVerbose(0)
+        .setCallbacks(probe)
+        .fit(train);
+    double fitSeconds = (System.nanoTime() - t0) / 1e9 - probe.evalSeconds;
+    double peak = peakMb();
+    double scoreRate = sparkScore(model, testDf);
+    spark.sparkContext().setLocalProperty(THREADS, null);
+    Map<String, Object> l = mlpLine("spark-dl", workers, threads, e, probe.trainSeconds(),
+        probe.accuracies(), probe.secondsTo97(), scoreRate, peak);
+    l.put("fit_seconds", round(fitSeconds));
+    l.put("conversion_seconds", round(model.state().conversionSeconds()));
+    Map<String, Object> r = roundLine(model.state().rounds(), workers, threads,
+        model.state().conversionSeconds());
+    return new Object[] {model, l, r};
+  }
+
+  /**
+   * Discarded runs of every DJL system, so that class loading, the JIT and the native allocator
+   * have settled before anything is measured (the first few hundred steps of a JVM run up to
+   * twice as slow).
+   */
+  private void warmUp(SparkSession spark, Dataset<Row> trainDf, float[][] train) {
+    progress("warm-up (not measured)");
+    new NeuralNetClassifier().setLayers(courseMlp()).setOptimizer("adam").setEpochs(1)
+        .setBatchSize(128).setNumWorkers(2).setVerbose(0).fit(trainDf);
+    spark.sparkContext().setLocalProperty(THREADS, "1");
+    new NeuralNetClassifier().setLayers(courseMlp()).setOptimizer("adam").setEpochs(1)
+        .setBatchSize(128).setNumWorkers(1).setVerbose(0).fit(trainDf.limit(20000));
+    spark.sparkContext().setLocalProperty(THREADS, null);
+    int n = 20000;
+    PlainDjl.train(java.util.Arrays.copyOf(train[0], n * 784), java.util.Arrays.copyOf(train[1], n),
+        n, test[0], test[1], 1000, 1, 128, 2);
+  }
+
+  private void plainDjl(float[][] train, int e) {
+    progress("plain DJL, one process, 2 threads, " + e + " epochs");
+    resetPeaks();
+    List<PlainDjl.Epoch> run = null;
+    for (int r = 0; r < runs; r++) {
+      List<PlainDjl.Epoch> once = PlainDjl.train(train[0], train[1], train[1].length, test[0],
+          test[1], test[1].length, e, 128, 2);
+      if (run == null || last(once) < last(run)) {
+        run = once;
+      }
+    }
+    double peak = peakMb();
+    List<Double> acc = new ArrayList<>();
+    Double to97 = null;
+    for (PlainDjl.Epoch ep : run) {
+      acc.add(round(ep.testAccuracy()));
+      if (to97 == null && ep.testAccuracy() >= 0.97) {
+        to97 = round(ep.trainSeconds());
+      }
+    }
+    Map<String, Object> l = mlpLine("djl", 1, 2, e, last(run), acc, to97,
+        rawScore(untrainedWeights(), 2), peak);
+    l.put("runs", runs);
+    emit(l);
+  }
+
+  private static double last(List<PlainDjl.Epoch> run) {
+    return run.get(run.size() - 1).trainSeconds();
+  }
+
+  private MultilayerPerceptronClassificationModel mlpc(Dataset<Row> train, Dataset<Row> testDf,
+      int iterations) {
+    progress("Spark MLlib MLPC [784, 500, 50, 10], L-BFGS, " + iterations + " iterations, BLAS "
+        + blas());
+    resetPeaks();
+    long t0 = System.nanoTime();
+    MultilayerPerceptronClassificationModel model = new MultilayerPerceptronClassifier()
+        .setLayers(new int[] {784, 500, 50, 10}).setBlockSize(128).setMaxIter(iterations)
+        .setSeed(1).fit(train);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double peak = peakMb();
+    double acc = Support.accuracy(model.transform(testDf));
+    long t1 = System.nanoTime();
+    model.transform(testDf).write().format("noop").mode("overwrite").save();
+    double rate = testDf.count() / ((System.nanoTime() - t1) / 1e9);
+    Map<String, Object> l = mlpLine("mlpc", 2, 1, 0, seconds, List.of(round(acc)),
+        acc >= 0.97 ? round(seconds) : null, rate, peak);
+    l.put("iterations", iterations);
+    l.put("blas", blas());
+    emit(l);
+    return model;
+  }
+
+  private void score(Dataset<Row> testDf, NeuralNetClassificationModel model,
+      MultilayerPerceptronClassificationModel mlpc) {
+    progress("scoring the 10 000 test rows");
+    double spark = 0;
+    for (int i = 0; i < 3; i++) {
+      spark = Math.max(spark, sparkScore(model, testDf));
+    }
+    double raw = 0;
+    for (int i = 0; i < 3; i++) {
+      raw = Math.max(raw, rawScore(model.weights(), 2));
+    }
+    double scan = 0;
+    for (int i = 0; i < 3; i++) {
+      long t0 = System.nanoTime();
+      testDf.write().format("noop").mode("overwrite").save();
+      scan = Math.max(scan, test[1].length / ((System.nanoTime() - t0) / 1e9));
+    }
+    Map<String, Object> sc = line("score", "spark-scan-only", null, null);
+    sc.put("rows", test[1].length);
+    sc.put("rows_per_second", Math.round(scan));
+    sc.put("how", "reading the cached test DataFrame into a noop sink, no model: Spark's own cost per row");
+    emit(sc);
+    Map<String, Object> s = line("score", "spark-dl", null, null);
+    s.put("rows", test[1].length);
+    s.put("rows_per_second", Math.round(spark));
+    s.put("how", "model.transform(cached test DataFrame), noop sink, local[2], best of 3");
+    emit(s);
+    Map<String, Object> d = line("score", "djl", null, null);
+    d.put("rows", test[1].length);
+    d.put("rows_per_second", Math.round(raw));
+    d.put("how", "the same weights, engine Network.predict on float arrays, batches of 1024, 2 threads, best of 3");
+    emit(d);
+    double mlpcRate = 0;
+    for (int i = 0; i < 3; i++) {
+      long t0 = System.nanoTime();
+      mlpc.transform(testDf).write().format("noop").mode("overwrite").save();
+      mlpcRate = Math.max(mlpcRate, test[1].length / ((System.nanoTime() - t0) / 1e9));
+    }
+    Map<String, Object> m = line("score", "mlpc", null, null);
+    m.put("rows", test[1].length);
+    m.put("rows_per_second", Math.round(mlpcRate));
+    emit(m);
+  }
+
+  private double sparkScore(NeuralNetClassificationModel model, Dataset<Row> testDf) {
+    long t0 = System.nanoTime();
+    model.transform(testDf).write().format("noop").mode("overwrite").save();
+    return test[1].length / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private double rawScore(dev.sparkdl.engine.WeightSnapshot weights, int threads) {
+    Engines.setIntraOpThreads(threads);
+    try (Network net = Network.create(courseMlp(), null, 0)) {
+      net.setWeights(weights);
+      int n = test[1].length;
+      long t0 = System.nanoTime();
+      for (int from = 0; from < n; from += 1024) {
+        int b = Math.min(1024, n - from);
+        net.predict(java.util.Arrays.copyOfRange(test[0], from * 784, (from + b) * 784), b);
+      }
+      return n / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /** Weights for the raw-scoring figure of the plain DJL row: the speed does not depend on them. */
+  private static dev.sparkdl.engine.WeightSnapshot untrainedWeights() {
+    try (Network net = Network.create(courseMlp(), null, 1)) {
+      return net.weights();
+    }
+  }
+
+  private Map<String, Object> targets() {
+    Map<String, Object> mlp = new LinkedHashMap<>();
+    for (Map<String, Object> l : lines) {
+      if ("mlp".equals(l.get("task"))) {
+        mlp.put(l.get("system") + "/" + l.get("workers") + "x" + l.get("threads_per_worker"), l);
+      }
+    }
+    Map<String, Object> t = line("targets", "spark-dl", null, null);
+    double two = rate(mlp, "spark-dl/2x1");
+    double one = rate(mlp, "spark-dl/1x1");
+    double djl = rate(mlp, "djl/1x2");
+    t.put("samples_2w_over_djl", round(two / djl));
+    t.put("samples_2w_over_1w1t", round(two / one));
+    Double s2 = secondsTo97(mlp, "spark-dl/2x1");
+    Double sd = secondsTo97(mlp, "djl/1x2");
+    t.put("seconds_to_97_2w_over_djl", s2 == null || sd == null ? null : round(s2 / sd));
+    double sparkScore = 0;
+    double rawScore = 0;
+    for (Map<String, Object> l : lines) {
+      if ("score".equals(l.get("task")) && "spark-dl".equals(l.get("system"))) {
+        sparkScore = ((Number) l.get("rows_per_second")).doubleValue();
+      }
+      if ("score".equals(l.get("task")) && "djl".equals(l.get("system"))) {
+        rawScore = ((Number) l.get("rows_per_second")).doubleValue();
+      }
+    }
+    t.put("score_over_raw_djl", round(sparkScore / rawScore));
+    double scan = 0;
+    for (Map<String, Object> l : lines) {
+      if ("score".equals(l.get("task")) && "spark-scan-only".equals(l.get("system"))) {
+        scan = ((Number) l.get("rows_per_second")).doubleValue();
+      }
+    }
+    // the fastest any scorer fed by this DataFrame could be: scanning plus raw inference
+    double ceiling = 1 / (1 / scan + 1 / rawScore);
+    t.put("score_over_scan_plus_raw_ceiling", round(sparkScore / ceiling));
+    double overhead = 0;
+    for (Map<String, Object> r : rounds) {
+      if (Integer.valueOf(2).equals(r.get("workers"))) {
+        overhead = ((Number) r.get("overhead_fraction")).doubleValue();
+      }
+    }
+    t.put("round_overhead_fraction_2w", round(overhead));
+    return t;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static double rate(Map<String, Object> mlp, String key) {
+    return ((Number) ((Map<String, Object>) mlp.get(key)).get("samples_per_second")).doubleValue();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Double secondsTo97(Map<String, Object> mlp, String key) {
+    Object v = ((Map<String, Object>) mlp.get(key)).get("seconds_to_97");
+    return v == null ? null : ((Number) v).doubleValue();
+  }
+
+  private Map<String, Object> mlpLine(String system, int workers, int threads, int e,
+      double trainSeconds, List<Double> accuracies, Double to97, double scoreRate, double peak) {
+    Map<String, Object> l = line("mlp", system, null, null);
+    l.put("workers", workers);
+    l.put("threads_per_worker", threads);
+    l.put("epochs", e);
+    l.put("train_seconds", round(trainSeconds));
+    l.put("samples_per_second", e == 0 ? null : Math.round(60000.0 * e / trainSeconds));
+    l.put("test_accuracy", accuracies.get(accuracies.size() - 1));
+    l.put("accuracy_by_epoch", accuracies);
+    l.put("seconds_to_97", to97);
+    l.put("score_rows_per_second", Math.round(scoreRate));
+    l.put("driver_peak_mb", Math.round(peak));
+    return l;
+  }
+
+  private static Map<String, Object> roundLine(List<RoundStats> stats, int workers, int threads,
+      double conversion) {
+    double round = 0;
+    double broadcast = 0;
+    double train = 0;
+    double setup = 0;
+    double aggregate = 0;
+    double average = 0;
+    for (RoundStats r : stats) {
+      round += r.broadcastSeconds() + r.roundSeconds() + r.averageSeconds();
+      broadcast += r.broadcastSeconds();
+      train += r.maxTrainSeconds();
+      setup += r.maxSetupSeconds();
+      aggregate += r.aggregateSeconds();
+      average += r.averageSeconds();
+    }
+    int n = Math.max(1, stats.size());
+    Map<String, Object> l = line("rounds", "spark-dl", null, null);
+    l.put("workers", workers);
+    l.put("threads_per_worker", threads);
+    l.put("rounds", stats.size());
+    l.put("conversion_seconds", round3(conversion));
+    l.put("mean_round_seconds", round3(round / n));
+    l.put("mean_broadcast_seconds", round3(broadcast / n));
+    l.put("mean_task_setup_seconds", round3(setup / n));
+    l.put("mean_partition_train_seconds", round3(train / n));
+    l.put("mean_aggregate_seconds", round3(aggregate / n));
+    l.put("mean_average_seconds", round3(average / n));
+    l.put("overhead_fraction", round3(round <= 0 ? 0 : (round - train) / round));
+    return l;
+  }
+
+  private static Map<String, Object> line(String task, String system, String key, Object value) {
+    Map<String, Object> l = new LinkedHashMap<>();
+    l.put("task", task);
+    l.put("system", system);
+    if (key != null) {
+      l.put(key, value);
+    }
+    return l;
+  }
+
+  private void emit(Map<String, Object> l) {
+    if (!"targets".equals(l.get("task")) && !"rounds".equals(l.get("task"))) {
+      lines.add(l);
+    }
+    try {
+      System.out.println(JSON.writeValueAsString(l));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void progress(String s) {
+    System.err.println("benchmark: " + s);
+  }
+
+  private float[][] arrays(String split) throws IOException {
+    Path dir = Paths.get(data);
+    IdxReader.IdxArray x = IdxReader.read(find(dir, split + "-images-idx3-ubyte"));
+    IdxReader.IdxArray y = IdxReader.read(find(dir, split + "-labels-idx1-ubyte"));
+    float[] xs = new float[x.data().length];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = (x.data()[i] & 0xff) / 255f;
+    }
+    float[] ys = new float[y.items()];
+    for (int i = 0; i < ys.length; i++) {
+      ys[i] = y.get(i, 0);
+    }
+    return new float[][] {xs, ys};
+  }
+
+  private static Path find(Path dir, String base) {
+    Path gz = dir.resolve(base + ".gz");
+    return gz.toFile().exists() ? gz : dir.resolve(base);
+  }
+
+  static Sequential courseMlp() {
+    return Sequential.of(
+        Dense.units(500), BatchNormalization.defaults(), Dropout.rate(0.3), Activation.of("relu"),
+        Dense.units(50), BatchNormalization.defaults(), Dropout.rate(0.3), Activation.of("relu"),
+        Dense.units(10).activation("softmax")).inputShape(784);
+  }
+
+  static String blas() {
+    try {
+      return dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
+    } catch (RuntimeException | LinkageError e) {
+      return "unknown";
+    }
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        p.resetPeakUsage();
+      }
+    }
+  }
+
+  private static double peakMb() {
+    long sum = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        sum += p.getPeakUsage().getUsed();
+      }
+    }
+    return sum / 1048576.0;
+  }
+
+  static double round(double v) {
+    return Math.round(v * 10000) / 10000.0;
+  }
+
+  static double round3(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  /** Scores the test set after every epoch on the driver; its time is kept out of training. */
+  static final class EpochProbe implements Callback {
+    private final Sequential spec;
+    private final float[][] test;
+    private final List<Double> accuracies = new ArrayList<>();
+    private final List<Double> cumulative = new ArrayList<>();
+    private double trainSeconds;
+    double evalSeconds;
+
+    EpochProbe(Sequential spec, float[][] test) {
+      this.spec = spec;
+      this.test = test;
+    }
+
+    @Override
+    public void onEpochEnd(int epoch, Map<String, Double> logs, double seconds,
+        TrainingContext context) {
+      long t0 = System.nanoTime();
+      trainSeconds += seconds;
+      cumulative.add(trainSeconds);
+      try (Network net = Network.create(spec, null, 0)) {
+        net.setWeights(context.weights());
+        int n = test[1].length;
+        int correct = 0;
+        for (int from = 0; from < n; from += 1000) {
+          int b = Math.min(1000, n - from);
+          float[] p = net.predict(java.util.Arrays.copyOfRange(test[0], from * 784, (from + b) * 784), b);
+          for (int i = 0; i < b; i++) {
+            int best = 0;
+            for (int k = 1; k < 10; k++) {
+              best = p[i * 10 + k] > p[i * 10 + best] ? k : best;
+            }
+            correct += best == (int) test[1][from + i] ? 1 : 0;
+          }
+        }
+        accuracies.add(round(correct / (double) n));
+      }
+      evalSeconds += (System.nanoTime() - t0) / 1e9;
+      System.err.printf("benchmark:   epoch %d: %.2f s, test accuracy %.4f%n", epoch, seconds,
+          accuracies.get(accuracies.size() - 1));
+    }
+
+    double trainSeconds() {
+      return trainSeconds;
+    }
+
+    List<Double> accuracies() {
+      return accuracies;
+    }
+
+    Double secondsTo97() {
+      for (int i = 0; i < accuracies.size(); i++) {
+        if (accuracies.get(i) >= 0.97) {
+          return round(cumulative.get(i));
+        }
+      }
+      return null;
+    }
+  }
+}
