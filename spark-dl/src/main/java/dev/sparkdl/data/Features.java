@@ -61,8 +61,9 @@ public final class Features {
           dst[offset + idx.getInt(i)] = f;
         }
       } else {
-        for (int i = 0; i < values.numElements(); i++) {
-          float f = (float) values.getDouble(i);
+        double[] d = values.toDoubleArray(); // one bulk copy out of Spark's row format
+        for (int i = 0; i < d.length; i++) {
+          float f = (float) d[i];
           finite &= Float.isFinite(f);
           dst[offset + i] = f;
         }

@@ -8,6 +8,8 @@ import dev.sparkdl.engine.Network;
 import dev.sparkdl.engine.WeightSnapshot;
 import dev.sparkdl.spec.Sequential;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
@@ -39,7 +41,7 @@ final class Scoring {
       OutputColumns outputs) {
     transformSchema(dataset.schema(), featuresCol, outputs);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-    Broadcast<WeightSnapshot> weights = jsc.broadcast(state.weights());
+    Broadcast<WeightSnapshot> weights = broadcast(jsc, state);
     Dataset<Row> df = dataset.toDF();
     int threads = DistributedTrainer.threadsPerTask(jsc, df.rdd().getNumPartitions());
     Sequential spec = state.spec();
@@ -48,6 +50,30 @@ final class Scoring {
             batchSize, threads, outputs);
     return BatchScorer.score(df, plan, weights);
   }
+
+  /**
+   * The model's weights broadcast once per Spark context and reused by later transform() calls
+   * (the last few models are remembered).
+   */
+  private static Broadcast<WeightSnapshot> broadcast(JavaSparkContext jsc, ModelState state) {
+    String key = System.identityHashCode(jsc.sc()) + "/" + state.key();
+    synchronized (BROADCASTS) {
+      Broadcast<WeightSnapshot> b = BROADCASTS.get(key);
+      if (b == null || !b.isValid()) {
+        b = jsc.broadcast(state.weights());
+        BROADCASTS.put(key, b);
+      }
+      return b;
+    }
+  }
+
+  private static final Map<String, Broadcast<WeightSnapshot>> BROADCASTS =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Broadcast<WeightSnapshot>> eldest) {
+          return size() > 8;
+        }
+      };
 
   /** Predicts one row on the driver: returns {raw, activated}. */
   static float[][] predictOne(ModelState state, Vector features) {
