@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,7 +46,7 @@ public final class BatchScorer {
    * @param inputShape the per-sample input shape
    * @param featuresCol the features column
    * @param batchSize rows per prediction call
-   * @param threads PyTorch threads per task
+   * @param threads PyTorch threads per task; 0 = {@link DistributedTrainer#threadsPerTask}
    * @param outputs the columns to append
    */
   public record Plan(
@@ -71,9 +73,14 @@ public final class BatchScorer {
     }
     int featuresIndex = in.fieldIndex(plan.featuresCol());
     DataType featuresType = in.apply(featuresIndex).dataType();
-    JavaRDD<InternalRow> scored =
-        InternalRows.of(data).toJavaRDD().mapPartitions(
-            rows -> new Batches(rows, plan, weights, featuresIndex, featuresType), true);
+    RDD<InternalRow> input = InternalRows.of(data);
+    Plan resolved = plan.threads() > 0 ? plan
+        : new Plan(plan.specJson(), plan.modelKey(), plan.inputShape(), plan.featuresCol(),
+            plan.batchSize(), DistributedTrainer.threadsPerTask(
+                JavaSparkContext.fromSparkContext(input.sparkContext()), input.getNumPartitions()),
+            plan.outputs());
+    JavaRDD<InternalRow> scored = input.toJavaRDD().mapPartitions(
+        rows -> new Batches(rows, resolved, weights, featuresIndex, featuresType), true);
     return InternalRows.dataFrame(data.sparkSession(), scored.rdd(), out);
   }
 

@@ -196,7 +196,8 @@ final class Fitting {
           DistributedTrainer.fit(jsc, blocks, plan, initial, null, p.getEpochs(),
               prep.compile().metrics(), callbacks,
               p.getVerbose() >= 2 ? r -> System.out.println(r.describe()) : null);
-      return new ModelState(spec.toJson(), prep.compile().toJson(), result.weights(),
+      return new ModelState(java.util.UUID.randomUUID().toString(), spec.toJson(),
+          prep.compile().toJson(), result.weights(),
           result.optimizer(), result.history(), result.rounds(), blocks.featureSize(),
           prep.numClasses(), result.trainRows(), result.validationRows(),
           result.conversionSeconds(), result.trainSeconds());

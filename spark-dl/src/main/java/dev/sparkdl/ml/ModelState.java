@@ -13,6 +13,8 @@ import java.util.List;
  * What a fitted model holds besides its params: the network (with its input shape), compile
  * options, final weights and optimizer state, history and how the run went.
  *
+ * @param id names this trained state (a random UUID at fit time): equal ids mean equal network
+ *     and weights, which lets executors reuse networks across scoring tasks
  * @param specJson the network as Keras JSON, input shape included
  * @param compileJson the resolved compile options
  * @param weights the trained weights
@@ -27,6 +29,7 @@ import java.util.List;
  * @param trainSeconds time spent training
  */
 public record ModelState(
+    String id,
     String specJson,
     String compileJson,
     WeightSnapshot weights,
@@ -44,11 +47,6 @@ public record ModelState(
   /** @return the network spec */
   public Sequential spec() {
     return Sequential.fromJson(specJson);
-  }
-
-  /** @return a name for this network and its weights (equal states give equal keys) */
-  public String key() {
-    return Integer.toHexString(specJson.hashCode()) + "-" + Integer.toHexString(weights.hashCode());
   }
 
   /** @return the compile options */

@@ -2,7 +2,6 @@ package dev.sparkdl.ml;
 
 import dev.sparkdl.data.ColumnChecks;
 import dev.sparkdl.distributed.BatchScorer;
-import dev.sparkdl.distributed.DistributedTrainer;
 import dev.sparkdl.distributed.OutputColumns;
 import dev.sparkdl.engine.Network;
 import dev.sparkdl.engine.WeightSnapshot;
@@ -42,13 +41,11 @@ final class Scoring {
     transformSchema(dataset.schema(), featuresCol, outputs);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     Broadcast<WeightSnapshot> weights = broadcast(jsc, state);
-    Dataset<Row> df = dataset.toDF();
-    int threads = DistributedTrainer.threadsPerTask(jsc, df.rdd().getNumPartitions());
     Sequential spec = state.spec();
     BatchScorer.Plan plan =
-        new BatchScorer.Plan(state.specJson(), state.key(), spec.inputShape(), featuresCol,
-            batchSize, threads, outputs);
-    return BatchScorer.score(df, plan, weights);
+        new BatchScorer.Plan(state.specJson(), state.id(), spec.inputShape(), featuresCol,
+            batchSize, 0, outputs);
+    return BatchScorer.score(dataset.toDF(), plan, weights);
   }
 
   /**
@@ -56,7 +53,7 @@ final class Scoring {
    * (the last few models are remembered).
    */
   private static Broadcast<WeightSnapshot> broadcast(JavaSparkContext jsc, ModelState state) {
-    String key = System.identityHashCode(jsc.sc()) + "/" + state.key();
+    String key = System.identityHashCode(jsc.sc()) + "/" + state.id();
     synchronized (BROADCASTS) {
       Broadcast<WeightSnapshot> b = BROADCASTS.get(key);
       if (b == null || !b.isValid()) {
