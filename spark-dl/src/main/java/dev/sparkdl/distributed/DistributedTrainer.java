@@ -82,6 +82,8 @@ public final class DistributedTrainer {
    * @param plan what each task needs
    * @param initial the starting weights
    * @param initialOptimizer the starting optimizer state, or null for a fresh one
+   * @param prior the history this run continues (warm start), or null; epochs are numbered on
+   *     from it, which also continues the per-epoch shuffling and dropout seeds
    * @param epochs epochs to run
    * @param metricNames the compiled metric names, for the logs
    * @param callbacks driver-side hooks (history, progress...)
@@ -95,6 +97,7 @@ public final class DistributedTrainer {
       TrainingPlan plan,
       WeightSnapshot initial,
       OptimizerState initialOptimizer,
+      History prior,
       int epochs,
       List<String> metricNames,
       List<Callback> callbacks,
@@ -102,7 +105,12 @@ public final class DistributedTrainer {
     History history = new History();
     List<Callback> all = new ArrayList<>(callbacks);
     all.add(0, history);
-    all.forEach(c -> c.onTrainBegin(epochs));
+    int first = prior == null ? 1 : prior.size() + 1;
+    int last = first + epochs - 1;
+    all.forEach(c -> c.onTrainBegin(last));
+    if (prior != null) {
+      prior.epochs().forEach(history::add);
+    }
     List<RoundStats> rounds = new ArrayList<>();
     WeightSnapshot[] current = {initial};
     TrainingContext context = new TrainingContext(() -> current[0]);
@@ -116,14 +124,14 @@ public final class DistributedTrainer {
     int k = plan.averagingFrequency() > 0 ? plan.averagingFrequency() : maxBatches;
     int roundsPerEpoch = (maxBatches + k - 1) / k;
     long t0 = System.nanoTime();
-    for (int epoch = 1; epoch <= epochs && !context.stopRequested(); epoch++) {
+    for (int epoch = first; epoch <= last && !context.stopRequested(); epoch++) {
       long e0 = System.nanoTime();
       BatchStats epochStats = null;
       for (int round = 0; round < roundsPerEpoch; round++) {
         long b0 = System.nanoTime();
         Broadcast<RoundInput> input = jsc.broadcast(new RoundInput(weights, optimizer, epoch, round));
         long b1 = System.nanoTime();
-        jsc.setJobDescription(JOB_PREFIX + "epoch " + epoch + "/" + epochs + ", round " + (round + 1)
+        jsc.setJobDescription(JOB_PREFIX + "epoch " + epoch + "/" + last + ", round " + (round + 1)
             + "/" + roundsPerEpoch);
         RoundAccumulator acc;
         try {
@@ -162,7 +170,7 @@ public final class DistributedTrainer {
         }
       }
       if (validate) {
-        jsc.setJobDescription("spark-dl: validation, epoch " + epoch + "/" + epochs);
+        jsc.setJobDescription("spark-dl: validation, epoch " + epoch + "/" + last);
         BatchStats val;
         try {
           val = evaluate(jsc, blocks, plan, weights);

@@ -9,7 +9,9 @@ import dev.sparkdl.distributed.DistributedTrainer;
 import dev.sparkdl.distributed.TrainingBlocks;
 import dev.sparkdl.distributed.TrainingPlan;
 import dev.sparkdl.distributed.TrainingResult;
+import dev.sparkdl.callbacks.History;
 import dev.sparkdl.engine.Network;
+import dev.sparkdl.engine.OptimizerState;
 import dev.sparkdl.engine.Tensor;
 import dev.sparkdl.engine.WeightSnapshot;
 import dev.sparkdl.spec.Activation;
@@ -167,12 +169,25 @@ final class Fitting {
           prep.spec().inputShape() != null ? prep.spec().inputShape() : List.of(blocks.featureSize());
       Sequential spec = prep.spec().withInputShape(inputShape);
       WeightSnapshot initial;
-      try (Network net = Network.create(spec, prep.compile(), p.getSeed())) {
-        Vector init = p.getInitialWeights();
-        if (init != null) {
-          net.setKerasWeights(checkInitialWeights(spec, inputShape, init));
+      OptimizerState initialOptimizer = null;
+      History prior = null;
+      ModelState from = p.nnParams().initialModel;
+      if (from != null) {
+        checkWarmStart(from, spec, prep.compile());
+        initial = from.weights();
+        if (from.optimizer() != null && from.compile().optimizer().getClass()
+            .equals(prep.compile().optimizer().getClass())) {
+          initialOptimizer = from.optimizer();
         }
-        initial = net.weights();
+        prior = from.history();
+      } else {
+        try (Network net = Network.create(spec, prep.compile(), p.getSeed())) {
+          Vector init = p.getInitialWeights();
+          if (init != null) {
+            net.setKerasWeights(checkInitialWeights(spec, inputShape, init));
+          }
+          initial = net.weights();
+        }
       }
       int threads = DistributedTrainer.threadsPerTask(jsc, blocks.partitions());
       TrainingPlan plan =
@@ -193,14 +208,26 @@ final class Fitting {
         callbacks.add(new ProgressLogger(System.out));
       }
       TrainingResult result =
-          DistributedTrainer.fit(jsc, blocks, plan, initial, null, p.getEpochs(),
-              prep.compile().metrics(), callbacks,
+          DistributedTrainer.fit(jsc, blocks, plan, initial, initialOptimizer, prior,
+              p.getEpochs(), prep.compile().metrics(), callbacks,
               p.getVerbose() >= 2 ? r -> System.out.println(r.describe()) : null);
       return new ModelState(java.util.UUID.randomUUID().toString(), spec.toJson(),
           prep.compile().toJson(), result.weights(),
           result.optimizer(), result.history(), result.rounds(), blocks.featureSize(),
           prep.numClasses(), result.trainRows(), result.validationRows(),
           result.conversionSeconds(), result.trainSeconds());
+    }
+  }
+
+  /** A warm start needs the very network the initial model was trained with. */
+  private static void checkWarmStart(ModelState from, Sequential spec, CompileOptions compile) {
+    Sequential trained = from.spec();
+    if (!trained.layers().equals(spec.layers())
+        || !trained.inputShape().equals(spec.inputShape())) {
+      throw new IllegalArgumentException(
+          "initialModel was trained with another network (" + trained.toJson() + ") than this"
+              + " estimator's layers (" + spec.toJson() + "). Warm start continues the same"
+              + " network: set the estimator's layers to the model's network().");
     }
   }
 

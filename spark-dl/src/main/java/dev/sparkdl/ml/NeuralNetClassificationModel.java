@@ -5,6 +5,9 @@ import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -16,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public class NeuralNetClassificationModel
     extends ProbabilisticClassificationModel<Vector, NeuralNetClassificationModel>
-    implements NeuralNetModel {
+    implements NeuralNetModel, MLWritable {
   private static final long serialVersionUID = 1L;
   private String uid;
   private NeuralNetParamSet nn;
@@ -150,5 +153,25 @@ public class NeuralNetClassificationModel
   private ClassifierOutputs outputs() {
     return new ClassifierOutputs(getRawPredictionCol(), getProbabilityCol(), getPredictionCol(),
         numClasses(), isBinarySigmoid(), isDefined(thresholds()) ? getThresholds() : null);
+  }
+
+  /**
+   * @return a writer that saves this stage (params, and for models the network, compile
+   *     options, weights, optimizer state, history and provenance) atomically to any Hadoop
+   *     file system
+   */
+  @Override
+  public MLWriter write() {
+    return new ModelIO.Writer(this, state);
+  }
+
+  /** @return a reader for saved {@code NeuralNetClassificationModel}s */
+  public static MLReader<NeuralNetClassificationModel> read() {
+    return new ModelIO.Reader<>(NeuralNetClassificationModel.class, NeuralNetClassificationModel::new);
+  }
+
+  /** Loads a saved {@code NeuralNetClassificationModel} (any Hadoop file system path). */
+  public static NeuralNetClassificationModel load(String path) {
+    return read().load(path);
   }
 }

@@ -3,6 +3,9 @@ package dev.sparkdl.ml;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
@@ -30,7 +33,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public class NeuralNetClassifier
     extends ProbabilisticClassifier<Vector, NeuralNetClassifier, NeuralNetClassificationModel>
-    implements NeuralNetEstimatorParams<NeuralNetClassifier> {
+    implements NeuralNetEstimatorParams<NeuralNetClassifier>, MLWritable {
   private static final long serialVersionUID = 1L;
   private String uid;
   private NeuralNetParamSet nn;
@@ -68,6 +71,7 @@ public class NeuralNetClassifier
   public NeuralNetClassifier copy(ParamMap extra) {
     NeuralNetClassifier copy = defaultCopy(extra);
     copy.nnParams().callbacks = nnParams().callbacks;
+    copy.nnParams().initialModel = nnParams().initialModel;
     return copy;
   }
 
@@ -101,5 +105,25 @@ public class NeuralNetClassifier
   private ClassifierOutputs outputs(int classes, boolean binary) {
     return new ClassifierOutputs(getRawPredictionCol(), getProbabilityCol(), getPredictionCol(),
         classes, binary, null);
+  }
+
+  /**
+   * @return a writer that saves this stage (params, and for models the network, compile
+   *     options, weights, optimizer state, history and provenance) atomically to any Hadoop
+   *     file system
+   */
+  @Override
+  public MLWriter write() {
+    return new ModelIO.Writer(this, null);
+  }
+
+  /** @return a reader for saved {@code NeuralNetClassifier}s */
+  public static MLReader<NeuralNetClassifier> read() {
+    return new ModelIO.Reader<>(NeuralNetClassifier.class, (uid, state) -> new NeuralNetClassifier(uid));
+  }
+
+  /** Loads a saved {@code NeuralNetClassifier} (any Hadoop file system path). */
+  public static NeuralNetClassifier load(String path) {
+    return read().load(path);
   }
 }

@@ -141,4 +141,15 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
   default List<Callback> getCallbacks() {
     return nnParams().callbacks == null ? List.of() : nnParams().callbacks;
   }
+
+  /**
+   * Warm start: the next fit continues from this model — its weights, its optimizer state
+   * (when the optimizer is the same kind) and its history, with epochs numbered on from it — as
+   * if training had not stopped. The network must be the same. Not a param: not saved with
+   * the estimator.
+   */
+  default T setInitialModel(NeuralNetModel model) {
+    nnParams().initialModel = model == null ? null : model.state();
+    return self();
+  }
 }

@@ -58,6 +58,12 @@ public final class NeuralNetParamSet implements Serializable {
    */
   transient List<Callback> callbacks = List.of();
 
+  /**
+   * The model the next fit continues from (weights, optimizer state, history), or null: not a
+   * param, so never saved; copies of the stage share it.
+   */
+  transient ModelState initialModel;
+
   NeuralNetParamSet(Params owner) {
     layers = new Param<>(owner, "layers",
         "the network: Keras JSON of a Sequential model ({\"class_name\": \"Sequential\", ...}) or"

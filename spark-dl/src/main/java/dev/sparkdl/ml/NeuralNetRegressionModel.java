@@ -2,6 +2,9 @@ package dev.sparkdl.ml;
 
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.ml.regression.RegressionModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -13,7 +16,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public class NeuralNetRegressionModel
     extends RegressionModel<Vector, NeuralNetRegressionModel>
-    implements NeuralNetModel {
+    implements NeuralNetModel, MLWritable {
   private static final long serialVersionUID = 1L;
   private String uid;
   private NeuralNetParamSet nn;
@@ -88,5 +91,25 @@ public class NeuralNetRegressionModel
   @Override
   public String toString() {
     return "NeuralNetRegressionModel: uid=" + uid() + ", numFeatures=" + numFeatures();
+  }
+
+  /**
+   * @return a writer that saves this stage (params, and for models the network, compile
+   *     options, weights, optimizer state, history and provenance) atomically to any Hadoop
+   *     file system
+   */
+  @Override
+  public MLWriter write() {
+    return new ModelIO.Writer(this, state);
+  }
+
+  /** @return a reader for saved {@code NeuralNetRegressionModel}s */
+  public static MLReader<NeuralNetRegressionModel> read() {
+    return new ModelIO.Reader<>(NeuralNetRegressionModel.class, NeuralNetRegressionModel::new);
+  }
+
+  /** Loads a saved {@code NeuralNetRegressionModel} (any Hadoop file system path). */
+  public static NeuralNetRegressionModel load(String path) {
+    return read().load(path);
   }
 }

@@ -2,6 +2,9 @@ package dev.sparkdl.ml;
 
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.ml.regression.Regressor;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.sql.Dataset;
@@ -19,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public class NeuralNetRegressor
     extends Regressor<Vector, NeuralNetRegressor, NeuralNetRegressionModel>
-    implements NeuralNetEstimatorParams<NeuralNetRegressor> {
+    implements NeuralNetEstimatorParams<NeuralNetRegressor>, MLWritable {
   private static final long serialVersionUID = 1L;
   private String uid;
   private NeuralNetParamSet nn;
@@ -57,6 +60,7 @@ public class NeuralNetRegressor
   public NeuralNetRegressor copy(ParamMap extra) {
     NeuralNetRegressor copy = defaultCopy(extra);
     copy.nnParams().callbacks = nnParams().callbacks;
+    copy.nnParams().initialModel = nnParams().initialModel;
     return copy;
   }
 
@@ -83,5 +87,25 @@ public class NeuralNetRegressor
   @Override
   public NeuralNetRegressionModel train(Dataset<?> dataset) {
     return fit(dataset);
+  }
+
+  /**
+   * @return a writer that saves this stage (params, and for models the network, compile
+   *     options, weights, optimizer state, history and provenance) atomically to any Hadoop
+   *     file system
+   */
+  @Override
+  public MLWriter write() {
+    return new ModelIO.Writer(this, null);
+  }
+
+  /** @return a reader for saved {@code NeuralNetRegressor}s */
+  public static MLReader<NeuralNetRegressor> read() {
+    return new ModelIO.Reader<>(NeuralNetRegressor.class, (uid, state) -> new NeuralNetRegressor(uid));
+  }
+
+  /** Loads a saved {@code NeuralNetRegressor} (any Hadoop file system path). */
+  public static NeuralNetRegressor load(String path) {
+    return read().load(path);
   }
 }
