@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The course's banknote task: forged or genuine from four wavelet statistics. */
@@ -31,11 +32,7 @@ final class Banknote implements Callable<Integer> {
   @Option(names = "--epochs", description = "epochs (default: ${DEFAULT-VALUE})")
   int epochs = 30;
 
-  @Option(names = "--workers", description = "partitions trained in parallel (default: ${DEFAULT-VALUE})")
-  int workers = 2;
-
-  @Option(names = "--master", description = "Spark master (default: ${DEFAULT-VALUE})")
-  String master = "local[*]";
+  @Mixin SparkOptions spark;
 
   @Override
   public Integer call() {
@@ -43,9 +40,9 @@ final class Banknote implements Callable<Integer> {
       System.err.println("No file " + data + ": pass the banknote CSV with --data FILE.");
       return 2;
     }
-    SparkSession spark = Support.spark(master, "spark-dl banknote");
+    SparkSession session = Support.spark(spark.master, "spark-dl banknote");
     try {
-      Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true")
+      Dataset<Row> raw = session.read().option("header", "true").option("inferSchema", "true")
           .csv(data.getPath()).withColumn("label", functions.col("class").cast("double"));
       Dataset<Row>[] split = raw.randomSplit(new double[] {0.8, 0.2}, 2024);
       Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
@@ -56,7 +53,7 @@ final class Banknote implements Callable<Integer> {
             .setLayers(Sequential.of(Dense.units(16).activation("relu"), Dense.units(8).activation("relu"),
                 Dense.units(1).activation("sigmoid")))
             .setLoss("binary_crossentropy").setOptimizer("adam").setLearningRate(0.01)
-            .setMetrics("accuracy").setEpochs(epochs).setBatchSize(32).setNumWorkers(workers)
+            .setMetrics("accuracy").setEpochs(epochs).setBatchSize(32).setNumWorkers(spark.workers)
             .setSeed(5)
       });
       long t0 = System.nanoTime();
@@ -68,11 +65,11 @@ final class Banknote implements Callable<Integer> {
       result.put("test_accuracy", Support.round(accuracy, 4));
       result.put("epochs", epochs);
       result.put("train_seconds", Support.round(seconds, 1));
-      result.put("workers", workers);
+      result.put("workers", spark.workers);
       Support.result(result);
       return 0;
     } finally {
-      spark.stop();
+      session.stop();
     }
   }
 }

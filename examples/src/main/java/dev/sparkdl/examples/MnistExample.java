@@ -17,6 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,21 +47,18 @@ final class MnistExample implements Callable<Integer> {
   @Option(names = "--epochs", description = "epochs (default: ${DEFAULT-VALUE})")
   int epochs = 10;
 
-  @Option(names = "--workers", description = "partitions trained in parallel (default: ${DEFAULT-VALUE})")
-  int workers = 2;
 
   @Option(names = "--batch-size", description = "minibatch size (default: ${DEFAULT-VALUE})")
   int batchSize = 128;
 
-  @Option(names = "--master", description = "Spark master (default: ${DEFAULT-VALUE})")
-  String master = "local[*]";
+  @Mixin SparkOptions spark;
 
   @Override
   public Integer call() {
-    SparkSession spark = Support.spark(master, "spark-dl mnist");
+    SparkSession session = Support.spark(spark.master, "spark-dl mnist");
     try {
-      Dataset<Row> train = Mnist.train(spark, data, workers);
-      Dataset<Row> test = Mnist.test(spark, data, workers);
+      Dataset<Row> train = Mnist.train(session, data, spark.workers);
+      Dataset<Row> test = Mnist.test(session, data, spark.workers);
 
       Sequential model = Sequential.of(
           Dense.units(500),
@@ -74,7 +72,7 @@ final class MnistExample implements Callable<Integer> {
           .setOptimizer(new Optimizer.Adadelta(1.0, 0.95, 1e-7))
           .setMetrics("accuracy")
           .setEpochs(epochs).setBatchSize(batchSize)
-          .setNumWorkers(workers)
+          .setNumWorkers(spark.workers)
           .setSeed(1);
 
       long t0 = System.nanoTime();
@@ -86,7 +84,7 @@ final class MnistExample implements Callable<Integer> {
       List<Row> firstFive = scored.select("label", "prediction").limit(5).collectAsList();
       System.out.println("predict (first 5 test digits, label -> prediction): " + firstFive);
       System.out.printf("Test accuracy %.4f after %d epochs, %.1f s of fitting on %d workers%n",
-          accuracy, epochs, seconds, workers);
+          accuracy, epochs, seconds, spark.workers);
 
       double trainSeconds = fitted.state().trainSeconds();
       Map<String, Object> result = new LinkedHashMap<>();
@@ -95,12 +93,12 @@ final class MnistExample implements Callable<Integer> {
       result.put("train_seconds", Support.round(seconds, 1));
       result.put("epoch_seconds", Support.round(trainSeconds / epochs, 2));
       result.put("conversion_seconds", Support.round(fitted.state().conversionSeconds(), 2));
-      result.put("workers", workers);
+      result.put("workers", spark.workers);
       result.put("accuracy_by_epoch", fitted.history().get("accuracy"));
       Support.result(result);
       return 0;
     } finally {
-      spark.stop();
+      session.stop();
     }
   }
 }

@@ -19,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,17 +32,13 @@ final class Quickstart implements Callable<Integer> {
   @Option(names = "--epochs", description = "epochs (default: ${DEFAULT-VALUE})")
   int epochs = 20;
 
-  @Option(names = "--workers", description = "partitions trained in parallel (default: ${DEFAULT-VALUE})")
-  int workers = 2;
-
-  @Option(names = "--master", description = "Spark master (default: ${DEFAULT-VALUE})")
-  String master = "local[*]";
+  @Mixin SparkOptions spark;
 
   @Override
   public Integer call() {
-    SparkSession spark = Support.spark(master, "spark-dl quickstart");
+    SparkSession session = Support.spark(spark.master, "spark-dl quickstart");
     try {
-      Dataset<Row>[] split = Datasets.digits(spark).randomSplit(new double[] {0.8, 0.2}, 42);
+      Dataset<Row>[] split = Datasets.digits(session).randomSplit(new double[] {0.8, 0.2}, 42);
       Dataset<Row> train = split[0].cache();
       Dataset<Row> test = split[1].cache();
       System.out.printf("Digits 8x8: %d training rows, %d test rows%n", train.count(), test.count());
@@ -58,7 +55,7 @@ final class Quickstart implements Callable<Integer> {
           .setOptimizer("adam").setLearningRate(0.003)
           .setMetrics("accuracy")
           .setEpochs(epochs).setBatchSize(32)
-          .setNumWorkers(workers)
+          .setNumWorkers(spark.workers)
           .setValidationSplit(0.1)
           .setSeed(7);
       Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
@@ -75,18 +72,18 @@ final class Quickstart implements Callable<Integer> {
       scored.select("label", "prediction").show(5);
       NeuralNetClassificationModel model = (NeuralNetClassificationModel) fitted.stages()[1];
       System.out.printf("Test accuracy %.4f after %d epochs (%.1f s of training, %d workers)%n",
-          accuracy, epochs, seconds, workers);
+          accuracy, epochs, seconds, spark.workers);
 
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("test_accuracy", Support.round(accuracy, 4));
       result.put("epochs", model.history().size());
       result.put("train_seconds", Support.round(seconds, 1));
-      result.put("workers", workers);
+      result.put("workers", spark.workers);
       result.put("final_loss", Support.round(model.history().last("loss"), 4));
       Support.result(result);
       return 0;
     } finally {
-      spark.stop();
+      session.stop();
     }
   }
 }
