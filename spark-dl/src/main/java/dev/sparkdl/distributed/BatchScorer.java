@@ -48,6 +48,7 @@ public final class BatchScorer {
    * @param batchSize rows per prediction call
    * @param threads PyTorch threads per task; 0 = {@link DistributedTrainer#threadsPerTask}
    * @param outputs the columns to append
+   * @param device auto, cpu or gpu
    */
   public record Plan(
       String specJson,
@@ -56,7 +57,8 @@ public final class BatchScorer {
       String featuresCol,
       int batchSize,
       int threads,
-      OutputColumns outputs)
+      OutputColumns outputs,
+      String device)
       implements Serializable {}
 
   /**
@@ -78,7 +80,7 @@ public final class BatchScorer {
         : new Plan(plan.specJson(), plan.modelKey(), plan.inputShape(), plan.featuresCol(),
             plan.batchSize(), DistributedTrainer.threadsPerTask(
                 JavaSparkContext.fromSparkContext(input.sparkContext()), input.getNumPartitions()),
-            plan.outputs());
+            plan.outputs(), plan.device());
     JavaRDD<InternalRow> scored = input.toJavaRDD().mapPartitions(
         rows -> new Batches(rows, resolved, weights, featuresIndex, featuresType), true);
     return InternalRows.dataFrame(data.sparkSession(), scored.rdd(), out);
@@ -146,7 +148,8 @@ public final class BatchScorer {
       if (net == null) {
         Engines.setIntraOpThreads(plan.threads());
         net = NetworkPool.borrow(plan.modelKey(), () -> {
-          Network n = Network.create(Sequential.fromJson(plan.specJson()), null, plan.inputShape(), 0);
+          Network n = Network.create(Sequential.fromJson(plan.specJson()), null, plan.inputShape(), 0,
+              TaskDevices.current(plan.device()));
           n.setWeights(weights.value());
           return n;
         });

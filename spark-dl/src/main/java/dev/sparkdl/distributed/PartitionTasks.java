@@ -33,7 +33,8 @@ final class PartitionTasks {
       return new RoundResult(partition, 0, stats, null, null, 0,
           timing(partition, 0, 0, 0, start));
     }
-    try (Network net = Network.create(plan.spec(), plan.compile(), plan.inputShape(), plan.seed())) {
+    try (Network net = Network.create(plan.spec(), plan.compile(), plan.inputShape(), plan.seed(),
+        TaskDevices.current(plan.device()))) {
       net.setWeights(in.weights());
       if (in.optimizer() != null) {
         net.setOptimizerState(in.optimizer());
@@ -66,7 +67,8 @@ final class PartitionTasks {
       return stats;
     }
     Engines.setIntraOpThreads(plan.threadsPerTask());
-    try (Network net = Network.create(plan.spec(), plan.compile(), plan.inputShape(), plan.seed())) {
+    try (Network net = Network.create(plan.spec(), plan.compile(), plan.inputShape(), plan.seed(),
+        TaskDevices.current(plan.device()))) {
       net.setWeights(weights);
       int d = val.x().width();
       int t = plan.label().targetWidth();

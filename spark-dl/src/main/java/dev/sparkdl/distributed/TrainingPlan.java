@@ -19,6 +19,7 @@ import java.util.List;
  * @param seed the run's seed
  * @param threadsPerTask PyTorch intra-op threads per task
  * @param evalBatchSize batch size for validation and scoring
+ * @param device auto, cpu or gpu (see {@link dev.sparkdl.engine.Engines#device})
  */
 public record TrainingPlan(
     String specJson,
@@ -29,7 +30,8 @@ public record TrainingPlan(
     int averagingFrequency,
     long seed,
     int threadsPerTask,
-    int evalBatchSize)
+    int evalBatchSize,
+    String device)
     implements Serializable {
 
   Sequential spec() {

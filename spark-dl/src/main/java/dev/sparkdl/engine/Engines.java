@@ -1,5 +1,6 @@
 package dev.sparkdl.engine;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -59,6 +60,42 @@ public final class Engines {
   /** @return the PyTorch version the engine runs */
   public static String version() {
     return pytorch().getVersion();
+  }
+
+  /** The values of the {@code device} param. */
+  public static final java.util.List<String> DEVICES = java.util.List.of("auto", "cpu", "gpu");
+
+  /**
+   * The device a task computes on.
+   *
+   * @param mode {@code cpu}; {@code gpu} (the task must have a GPU address and the engine CUDA
+   *     natives); {@code auto} (the GPU when both are there, else the CPU)
+   * @param gpuAddress the GPU address Spark assigned to the task (resource {@code gpu}), or null
+   * @return the device
+   * @throws IllegalStateException for {@code gpu} without an assigned GPU or CUDA natives
+   */
+  public static Device device(String mode, String gpuAddress) {
+    if ("cpu".equals(mode)) {
+      return Device.cpu();
+    }
+    int gpus = pytorch().getGpuCount();
+    if ("gpu".equals(mode)) {
+      if (gpuAddress == null) {
+        throw new IllegalStateException(
+            "device=gpu, but Spark assigned no GPU to this task. Set"
+                + " spark.executor.resource.gpu.amount and spark.task.resource.gpu.amount (and a"
+                + " discovery script), or use device=auto.");
+      }
+      if (gpus == 0) {
+        throw new IllegalStateException(
+            "device=gpu, but the PyTorch engine sees no GPU: the CPU natives are on the class"
+                + " path. Use DJL's CUDA natives instead (docs/cli.md, \"GPUs\").");
+      }
+    }
+    if (gpuAddress != null && gpus > 0) {
+      return Device.gpu(Integer.parseInt(gpuAddress.trim()));
+    }
+    return Device.cpu();
   }
 
   static void gradMode(boolean on) {

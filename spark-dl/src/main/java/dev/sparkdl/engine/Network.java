@@ -53,7 +53,8 @@ public final class Network implements AutoCloseable {
   private SplittableRandom dropoutRandom;
   private long steps;
 
-  private Network(Sequential spec, CompileOptions compile, List<Integer> inputShape, long seed) {
+  private Network(Sequential spec, CompileOptions compile, List<Integer> inputShape, long seed,
+      Device device) {
     this.spec = spec;
     this.compile = compile;
     this.inputShape = List.copyOf(inputShape);
@@ -61,7 +62,7 @@ public final class Network implements AutoCloseable {
     List<Integer> out = spec.outputShape(inputShape);
     this.outputSize = product(out);
     Engines.pytorch();
-    this.manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    this.manager = NDManager.newBaseManager(device, "PyTorch");
     try {
       this.dropoutRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
       Engines.gradMode(false);
@@ -109,13 +110,22 @@ public final class Network implements AutoCloseable {
           "The network has no input shape: give it with Sequential.inputShape(...), e.g."
               + " inputShape(784).");
     }
-    return new Network(spec, compile, spec.inputShape(), seed);
+    return new Network(spec, compile, spec.inputShape(), seed, Device.cpu());
   }
 
   /** As {@link #create(Sequential, CompileOptions, long)} with an explicit input shape. */
   public static Network create(
       Sequential spec, CompileOptions compile, List<Integer> inputShape, long seed) {
-    return new Network(spec, compile, inputShape, seed);
+    return new Network(spec, compile, inputShape, seed, Device.cpu());
+  }
+
+  /**
+   * As {@link #create(Sequential, CompileOptions, List, long)} on a given device (see {@link
+   * Engines#device}).
+   */
+  public static Network create(
+      Sequential spec, CompileOptions compile, List<Integer> inputShape, long seed, Device device) {
+    return new Network(spec, compile, inputShape, seed, device);
   }
 
   /** @return the spec this network was built from */

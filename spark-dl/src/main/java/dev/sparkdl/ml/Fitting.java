@@ -193,7 +193,7 @@ final class Fitting {
       TrainingPlan plan =
           new TrainingPlan(spec.toJson(), prep.compile().toJson(), inputShape, prep.label(),
               p.getBatchSize(), p.getAveragingFrequency(), p.getSeed(), threads,
-              p.getInferenceBatchSize());
+              p.getInferenceBatchSize(), p.getDevice());
       List<Callback> callbacks = new ArrayList<>();
       if (p.nnParams().callbacks != null) {
         callbacks.addAll(p.nnParams().callbacks);

@@ -58,6 +58,12 @@ public class NeuralNetClassificationModel
     return state;
   }
 
+  /** Sets where scoring tasks compute: auto, cpu or gpu. */
+  public NeuralNetClassificationModel setDevice(String value) {
+    set(device(), value);
+    return this;
+  }
+
   /** Sets the rows per prediction call of {@link #transform}. */
   public NeuralNetClassificationModel setInferenceBatchSize(int value) {
     set(inferenceBatchSize(), value);
@@ -81,7 +87,8 @@ public class NeuralNetClassificationModel
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    return Scoring.transform(dataset, state, getFeaturesCol(), getInferenceBatchSize(), outputs());
+    return Scoring.transform(dataset, state, getFeaturesCol(), getInferenceBatchSize(), outputs(),
+        getDevice());
   }
 
   @Override

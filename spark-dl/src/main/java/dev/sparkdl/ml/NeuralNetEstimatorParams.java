@@ -121,6 +121,12 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
     return self();
   }
 
+  /** Sets where tasks compute: auto (default), cpu or gpu. */
+  default T setDevice(String value) {
+    set(device(), value);
+    return self();
+  }
+
   /** Sets starting weights, flat in Keras' get_weights order (MLPC's initialWeights). */
   default T setInitialWeights(Vector value) {
     set(initialWeights(), value);

@@ -4,6 +4,7 @@ import dev.sparkdl.spec.Loss;
 import dev.sparkdl.spec.Optimizer;
 import dev.sparkdl.spec.Sequential;
 import dev.sparkdl.callbacks.Callback;
+import dev.sparkdl.engine.Engines;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
@@ -51,6 +52,8 @@ public final class NeuralNetParamSet implements Serializable {
   public final IntParam verbose;
   /** Starting weights, flat in Keras' get_weights order and layout. */
   public final Param<Vector> initialWeights;
+  /** Where tasks compute: auto, cpu, gpu. */
+  public final Param<String> device;
 
   /**
    * Driver-side callbacks of the next fit (Keras' {@code fit(callbacks=...)}): not a param, so
@@ -101,6 +104,10 @@ public final class NeuralNetParamSet implements Serializable {
     verbose = new IntParam(owner, "verbose",
         "0: silent, 1: one line per epoch, 2: also one line per averaging round (where its time"
             + " went)", ParamValidators.inArray(new int[] {0, 1, 2}));
+    device = new Param<>(owner, "device",
+        "where tasks compute: auto (the GPU Spark assigned to the task, resource \"gpu\", when"
+            + " the engine has CUDA natives; else the CPU), cpu, or gpu (fails without one)",
+        s -> Engines.DEVICES.contains(s));
     initialWeights = new Param<>(owner, "initialWeights",
         "starting weights, all arrays of Keras' get_weights() flattened and concatenated in"
             + " order (Dense kernels (input_dim, units) row-major)");
@@ -120,6 +127,7 @@ public final class NeuralNetParamSet implements Serializable {
     p.setDefault(s.seed, (long) "dev.sparkdl".hashCode());
     p.setDefault(s.validationSplit, 0.0);
     p.setDefault(s.verbose, 1);
+    p.setDefault(s.device, "auto");
   }
 
   private static boolean validLayers(String s) {

@@ -84,6 +84,16 @@ public interface NeuralNetParams extends Params {
     return nnParams().verbose;
   }
 
+  /** @return where tasks compute */
+  default Param<String> device() {
+    return nnParams().device;
+  }
+
+  /** @return auto, cpu or gpu */
+  default String getDevice() {
+    return getOrDefault(device());
+  }
+
   /** @return the starting weights */
   default Param<Vector> initialWeights() {
     return nnParams().initialWeights;

@@ -55,6 +55,12 @@ public class NeuralNetRegressionModel
     return state;
   }
 
+  /** Sets where scoring tasks compute: auto, cpu or gpu. */
+  public NeuralNetRegressionModel setDevice(String value) {
+    set(device(), value);
+    return this;
+  }
+
   /** Sets the rows per prediction call of {@link #transform}. */
   public NeuralNetRegressionModel setInferenceBatchSize(int value) {
     set(inferenceBatchSize(), value);
@@ -79,7 +85,7 @@ public class NeuralNetRegressionModel
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     return Scoring.transform(dataset, state, getFeaturesCol(), getInferenceBatchSize(),
-        new RegressorOutputs(getPredictionCol()));
+        new RegressorOutputs(getPredictionCol()), getDevice());
   }
 
   @Override

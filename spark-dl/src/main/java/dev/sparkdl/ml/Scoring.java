@@ -37,14 +37,14 @@ final class Scoring {
 
   static Dataset<Row> transform(
       Dataset<?> dataset, ModelState state, String featuresCol, int batchSize,
-      OutputColumns outputs) {
+      OutputColumns outputs, String device) {
     transformSchema(dataset.schema(), featuresCol, outputs);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     Broadcast<WeightSnapshot> weights = broadcast(jsc, state);
     Sequential spec = state.spec();
     BatchScorer.Plan plan =
         new BatchScorer.Plan(state.specJson(), state.id(), spec.inputShape(), featuresCol,
-            batchSize, 0, outputs);
+            batchSize, 0, outputs, device);
     return BatchScorer.score(dataset.toDF(), plan, weights);
   }
 

@@ -1,0 +1,149 @@
+package dev.sparkdl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkdl.testing.TestSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line end to end in Spark's local mode, and its exit codes. */
+class CommandLineTest {
+  @TempDir Path dir;
+  private Path csv;
+
+  @BeforeEach
+  void data() throws IOException {
+    TestSpark.session();
+    csv = dir.resolve("iris.csv");
+    try (InputStream in = new GZIPInputStream(
+        CommandLineTest.class.getResourceAsStream("/dev/sparkdl/datasets/iris.csv.gz"))) {
+      Files.write(csv, in.readAllBytes());
+    }
+  }
+
+  private String job(String output) {
+    return JobFileTest.GOOD
+        .replace("{\"path\": \"data/train.csv\", \"format\": \"csv\", \"options\": {\"sep\": \";\"}}",
+            "{\"path\": \"" + csv + "\", \"format\": \"csv\"}")
+        .replace("\"data/test.parquet\"", "\"" + csv + "\"")
+        .replace("[\"a\", \"b\"]", "[\"sepal_length_cm\", \"sepal_width_cm\", \"petal_length_cm\", \"petal_width_cm\"]")
+        .replace("\"label\": \"y\"", "\"label\": \"target_name\"")
+        .replace("\"inputShape\": [2]", "\"inputShape\": [4]")
+        .replace("\"averagingFrequency\": 4,", "")
+        .replace("\"validationSplit\": 0.1,", "")
+        .replace("\"epochs\": 5", "\"epochs\": 40")
+        .replace("{\"class_name\": \"SGD\", \"config\": {\"learning_rate\": 0.1, \"momentum\": 0.9}}",
+            "{\"class_name\": \"Adam\", \"config\": {\"learning_rate\": 0.02}}")
+        .replace("\"models/m\"", "\"" + output + "\"");
+  }
+
+  /** Runs the command line, returning {exit code, stdout, stderr}. */
+  static Object[] run(String... args) {
+    StringWriter err = new StringWriter();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream old = System.out;
+    System.setOut(new PrintStream(out, true));
+    int code;
+    try {
+      code = SparkDl.run(new PrintWriter(err, true), args);
+    } finally {
+      System.setOut(old);
+    }
+    return new Object[] {code, out.toString(), err.toString()};
+  }
+
+  static JsonNode result(Object[] run) throws IOException {
+    for (String line : ((String) run[1]).split("\n")) {
+      if (line.startsWith("RESULT ")) {
+        return new ObjectMapper().readTree(line.substring(7));
+      }
+    }
+    throw new AssertionError("no RESULT line in: " + run[1] + run[2]);
+  }
+
+  @Test
+  void trainScoreEvaluateSummary() throws IOException {
+    Path jobFile = dir.resolve("job.json");
+    String model = dir.resolve("model").toString();
+    Files.writeString(jobFile, job(model));
+    Object[] train = run("train", "--job", jobFile.toString());
+    assertEquals(0, train[0], train[2].toString());
+    JsonNode r = result(train);
+    assertTrue(r.path("test").path("accuracy").asDouble() >= 0.9, r.toString());
+    assertEquals(40, r.path("epochs").asInt());
+
+    String scores = dir.resolve("scores").toString();
+    Object[] score = run("score", "--model", model, "--input", csv.toString(), "--output", scores);
+    assertEquals(0, score[0], score[2].toString());
+    assertEquals(150, result(score).path("rows").asInt());
+    var rows = TestSpark.session().read().parquet(scores);
+    assertTrue(java.util.Arrays.asList(rows.columns()).containsAll(
+        java.util.List.of("target_name", "prediction", "predicted_target_name", "probability")));
+
+    Object[] eval = run("evaluate", "--model", model, "--input", csv.toString());
+    assertEquals(0, eval[0], eval[2].toString());
+    assertEquals(r.path("test").path("accuracy").asDouble(), result(eval).path("accuracy").asDouble(), 1e-9);
+
+    Object[] summary = run("summary", "--model", model);
+    assertEquals(0, summary[0], summary[2].toString());
+    assertTrue(summary[1].toString().contains("Total params: 67"), summary[1].toString());
+
+    // the same output again without overwrite: a job-file problem, caught before training
+    Files.writeString(jobFile, job(model).replace("\"overwrite\": true", "\"overwrite\": false"));
+    Object[] again = run("train", "--job", jobFile.toString());
+    assertEquals(2, again[0]);
+    assertTrue(again[2].toString().contains("already exists"), again[2].toString());
+  }
+
+  @Test
+  void badJobFilesExitWithTwo() throws IOException {
+    Path jobFile = dir.resolve("bad.json");
+    Files.writeString(jobFile, job(dir.resolve("m").toString()).replace("\"label\"", "\"lable\""));
+    Object[] r = run("train", "--job", jobFile.toString());
+    assertEquals(2, r[0]);
+    assertTrue(r[2].toString().contains("Unknown key \"lable\" — did you mean \"label\"?"), r[2].toString());
+
+    Files.writeString(jobFile, job(dir.resolve("m").toString()).replace(csv.toString(), "/no/such/file.csv"));
+    r = run("train", "--job", jobFile.toString());
+    assertEquals(2, r[0]);
+    assertTrue(r[2].toString().contains("train.path: cannot read /no/such/file.csv: no such file"),
+        r[2].toString());
+
+    Files.writeString(jobFile, job(dir.resolve("m").toString()).replace("\"target_name\"", "\"species\""));
+    r = run("train", "--job", jobFile.toString());
+    assertEquals(2, r[0]);
+    assertTrue(r[2].toString().contains("train: the data has no column \"species\""), r[2].toString());
+
+    r = run("train", "--job", dir.resolve("missing.json").toString());
+    assertEquals(2, r[0]);
+    assertTrue(r[2].toString().contains("Cannot read the job file"), r[2].toString());
+
+    r = run("train");
+    assertEquals(2, r[0], "picocli usage error");
+    assertTrue(r[2].toString().contains("Missing required option: '--job=<job>'"), r[2].toString());
+  }
+
+  @Test
+  void aRunThatFailsExitsWithOne() throws IOException {
+    Path jobFile = dir.resolve("fails.json");
+    // numeric class labels 0..2 against a 2-unit softmax: the data fails validation
+    Files.writeString(jobFile, job(dir.resolve("m").toString())
+        .replace("\"target_name\"", "\"target\"").replace("\"units\": 3", "\"units\": 2"));
+    Object[] r = run("train", "--job", jobFile.toString());
+    assertEquals(1, r[0]);
+    assertTrue(r[2].toString().contains("must hold class indices 0.0 .. 1.0"), r[2].toString());
+  }
+}
