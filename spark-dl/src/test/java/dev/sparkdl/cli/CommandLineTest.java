@@ -116,6 +116,16 @@ class CommandLineTest {
     assertEquals(2, r[0]);
     assertTrue(r[2].toString().contains("Unknown key \"lable\" — did you mean \"label\"?"), r[2].toString());
 
+    Files.writeString(jobFile, job(dir.resolve("m").toString()).replace("\"task\": \"classification\",", ""));
+    r = run("train", "--job", jobFile.toString());
+    assertEquals(2, r[0]);
+    assertTrue(r[2].toString().contains("Missing required field \"task\""), r[2].toString());
+
+    Files.writeString(jobFile, job(dir.resolve("m").toString()).replace("\"epochs\": 40", "\"epochs\": \"forty\""));
+    r = run("train", "--job", jobFile.toString());
+    assertEquals(2, r[0]);
+    assertTrue(r[2].toString().contains("fit.epochs must be an integer, got the string \"forty\""), r[2].toString());
+
     Files.writeString(jobFile, job(dir.resolve("m").toString()).replace(csv.toString(), "/no/such/file.csv"));
     r = run("train", "--job", jobFile.toString());
     assertEquals(2, r[0]);
