@@ -48,6 +48,12 @@ final class KerasInitializers {
       case "lecun_uniform" -> uniform(v, Math.sqrt(3.0 / fanIn), rnd);
       case "lecun_normal" -> truncated(v, Math.sqrt(1.0 / fanIn) / TRUNCATION, rnd);
       case "random_uniform" -> uniform(v, 0.05, rnd);
+      case "orthogonal" -> orthogonal(v, shape, rnd);
+      case "unit_forget_bias" -> {
+        // LSTM: zeros, except the forget gate's block (the second quarter) at 1 (Keras' default)
+        int units = n / 4;
+        java.util.Arrays.fill(v, units, 2 * units, 1f);
+      }
       case "random_normal" -> {
         for (int i = 0; i < n; i++) {
           v[i] = (float) (0.05 * gaussian(rnd));
@@ -56,6 +62,47 @@ final class KerasInitializers {
       default -> throw new IllegalArgumentException("unknown initializer " + name);
     }
     return v;
+  }
+
+  /**
+   * Keras' Orthogonal(gain=1): the Q of a QR decomposition of a normal matrix, with the signs
+   * of R's diagonal, shaped (rows = product of all but the last axis, cols = last axis).
+   */
+  private static void orthogonal(float[] v, int[] shape, SplittableRandom rnd) {
+    int cols = shape[shape.length - 1];
+    int rows = v.length / cols;
+    int m = Math.max(rows, cols);
+    int k = Math.min(rows, cols);
+    double[][] q = new double[k][m]; // k orthonormal vectors of length m (Gram-Schmidt)
+    for (int j = 0; j < k; j++) {
+      double[] a = new double[m];
+      for (int i = 0; i < m; i++) {
+        a[i] = gaussian(rnd);
+      }
+      for (int p = 0; p < j; p++) {
+        double dot = 0;
+        for (int i = 0; i < m; i++) {
+          dot += a[i] * q[p][i];
+        }
+        for (int i = 0; i < m; i++) {
+          a[i] -= dot * q[p][i];
+        }
+      }
+      double norm = 0;
+      for (double x : a) {
+        norm += x * x;
+      }
+      norm = Math.sqrt(norm);
+      for (int i = 0; i < m; i++) {
+        q[j][i] = a[i] / norm;
+      }
+    }
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        // rows >= cols: column c is q[c]; rows < cols: row r is q[r]
+        v[r * cols + c] = (float) (rows >= cols ? q[c][r] : q[r][c]);
+      }
+    }
   }
 
   private static void uniform(float[] v, double limit, SplittableRandom rnd) {

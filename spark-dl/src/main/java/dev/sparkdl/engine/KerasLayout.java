@@ -6,86 +6,86 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Conversions between DJL's parameter layout and Keras' {@code get_weights()} view (a Dense
- * kernel is stored {@code (units, input_dim)} by DJL and {@code (input_dim, units)} by Keras),
- * and Keras-initialised values for a network's parameters.
+ * A network's weights in Keras' {@code get_weights()} view (order, shapes, layouts), through
+ * each layer's {@link WeightConverter}, and Keras-initialised values for them.
  */
 final class KerasLayout {
   private KerasLayout() {}
 
-  /** @return values for every parameter from its Keras initializer, DJL layout */
-  static float[][] initial(List<ParamInfo> infos, long seed) {
+  /** @return every DJL parameter's values from its layer's Keras initializers */
+  static float[][] initial(List<LayerWeights> layers, int params, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
-    float[][] values = new float[infos.size()][];
-    for (int i = 0; i < values.length; i++) {
-      ParamInfo info = infos.get(i);
-      float[] keras = KerasInitializers.fill(info.initializer(), info.kerasShape(), rnd);
-      values[i] = toDjl(info, keras);
+    float[][] values = new float[params][];
+    for (LayerWeights l : layers) {
+      List<float[]> keras = new ArrayList<>();
+      for (KerasWeight w : l.keras()) {
+        keras.add(KerasInitializers.fill(w.initializer(), w.shape(), rnd));
+      }
+      place(l, l.converter().fromKeras(keras), values);
     }
     return values;
   }
 
   /** @return the snapshot's arrays in Keras' order, shapes and layout */
-  static List<Tensor> toKeras(List<ParamInfo> infos, WeightSnapshot w) {
+  static List<Tensor> toKeras(List<LayerWeights> layers, WeightSnapshot w) {
     List<Tensor> out = new ArrayList<>();
-    for (int i = 0; i < infos.size(); i++) {
-      ParamInfo info = infos.get(i);
-      float[] v = w.values(i);
-      if (info.transposed()) {
-        v = transpose(v, info.kerasShape()[1], info.kerasShape()[0]);
+    for (LayerWeights l : layers) {
+      List<float[]> djl = new ArrayList<>();
+      for (int p = 0; p < l.paramCount(); p++) {
+        djl.add(w.values(l.firstParam() + p));
       }
-      out.add(new Tensor(info.kerasShape(), v));
+      List<float[]> keras = l.converter().toKeras(djl);
+      for (int k = 0; k < keras.size(); k++) {
+        out.add(new Tensor(l.keras().get(k).shape(), keras.get(k)));
+      }
     }
     return out;
   }
 
   /**
-   * @return Keras-layout arrays as DJL-layout values
+   * @return DJL values from Keras-layout arrays
    * @throws IllegalArgumentException naming the array whose count or shape is wrong
    */
-  static float[][] fromKeras(List<ParamInfo> infos, List<Tensor> weights) {
-    if (weights.size() != infos.size()) {
+  static float[][] fromKeras(List<LayerWeights> layers, int params, List<Tensor> weights) {
+    int expected = layers.stream().mapToInt(l -> l.keras().size()).sum();
+    if (weights.size() != expected) {
       throw new IllegalArgumentException(
-          "set_weights received " + weights.size() + " arrays; this network expects "
-              + infos.size() + ": " + describe(infos));
+          "set_weights received " + weights.size() + " arrays; this network expects " + expected
+              + ": " + describe(layers));
     }
-    float[][] values = new float[infos.size()][];
-    for (int i = 0; i < values.length; i++) {
-      ParamInfo info = infos.get(i);
-      Tensor t = weights.get(i);
-      if (!Arrays.equals(t.shape(), info.kerasShape())) {
-        throw new IllegalArgumentException(
-            "set_weights: array " + i + " (" + info.name() + ") must have shape "
-                + Arrays.toString(info.kerasShape()) + ", received "
-                + Arrays.toString(t.shape()));
+    float[][] values = new float[params][];
+    int i = 0;
+    for (LayerWeights l : layers) {
+      List<float[]> keras = new ArrayList<>();
+      for (KerasWeight kw : l.keras()) {
+        Tensor t = weights.get(i);
+        if (!Arrays.equals(t.shape(), kw.shape())) {
+          throw new IllegalArgumentException(
+              "set_weights: array " + i + " (" + l.prefix() + kw.name() + ") must have shape "
+                  + Arrays.toString(kw.shape()) + ", received " + Arrays.toString(t.shape()));
+        }
+        keras.add(t.raw().clone());
+        i++;
       }
-      values[i] = toDjl(info, t.raw().clone());
+      place(l, l.converter().fromKeras(keras), values);
     }
     return values;
   }
 
   /** @return names and Keras shapes, e.g. {@code [0_dense/kernel [2, 1], ...]} */
-  static String describe(List<ParamInfo> infos) {
+  static String describe(List<LayerWeights> layers) {
     List<String> s = new ArrayList<>();
-    for (ParamInfo info : infos) {
-      s.add(info.name() + " " + Arrays.toString(info.kerasShape()));
+    for (LayerWeights l : layers) {
+      for (KerasWeight w : l.keras()) {
+        s.add(l.prefix() + w.name() + " " + Arrays.toString(w.shape()));
+      }
     }
     return s.toString();
   }
 
-  private static float[] toDjl(ParamInfo info, float[] keras) {
-    return info.transposed()
-        ? transpose(keras, info.kerasShape()[0], info.kerasShape()[1])
-        : keras;
-  }
-
-  private static float[] transpose(float[] v, int rows, int cols) {
-    float[] t = new float[v.length];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        t[c * rows + r] = v[r * cols + c];
-      }
+  private static void place(LayerWeights l, List<float[]> djl, float[][] values) {
+    for (int p = 0; p < l.paramCount(); p++) {
+      values[l.firstParam() + p] = djl.get(p);
     }
-    return t;
   }
 }

@@ -46,6 +46,7 @@ public final class Network implements AutoCloseable {
   private final String head;
   private final List<Parameter> params;
   private final List<ParamInfo> infos;
+  private final List<LayerWeights> layers;
   private final ParameterStore store;
   private final LossFunction loss;
   private final MetricFunctions metrics;
@@ -72,6 +73,7 @@ public final class Network implements AutoCloseable {
       this.head = built.head();
       this.params = built.params();
       this.infos = built.infos();
+      this.layers = built.layers();
       this.store = new ParameterStore(manager, false);
       setWeights(initialWeights(seed));
       if (compile != null) {
@@ -175,7 +177,7 @@ public final class Network implements AutoCloseable {
 
   /** @return Keras-initialised weights for this architecture and seed (DJL layout) */
   public WeightSnapshot initialWeights(long seed) {
-    return snapshotOf(KerasLayout.initial(infos, seed));
+    return snapshotOf(KerasLayout.initial(layers, infos.size(), seed));
   }
 
   /** @return every parameter and running statistic, DJL layout (copies) */
@@ -214,7 +216,7 @@ public final class Network implements AutoCloseable {
 
   /** @return the weights in Keras' {@code get_weights()} order and layout */
   public List<Tensor> kerasWeights() {
-    return KerasLayout.toKeras(infos, weights());
+    return KerasLayout.toKeras(layers, weights());
   }
 
   /**
@@ -225,12 +227,12 @@ public final class Network implements AutoCloseable {
    * @throws IllegalArgumentException naming the array whose count or shape is wrong
    */
   public void setKerasWeights(List<Tensor> weights) {
-    setWeights(snapshotOf(KerasLayout.fromKeras(infos, weights)));
+    setWeights(snapshotOf(KerasLayout.fromKeras(layers, infos.size(), weights)));
   }
 
   /** @return names and Keras shapes of the weights, e.g. {@code [0_dense/kernel [2, 1], ...]} */
   public String kerasDescription() {
-    return KerasLayout.describe(infos);
+    return KerasLayout.describe(layers);
   }
 
   /** @return the optimizer's state (slot arrays and step count) */

@@ -1,5 +1,7 @@
 package dev.sparkdl.engine;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,36 +11,73 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv1d;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.nn.recurrent.GRU;
+import ai.djl.nn.recurrent.RNN;
 import ai.djl.training.initializer.Initializer;
 import dev.sparkdl.spec.Activation;
 import dev.sparkdl.spec.BatchNormalization;
+import dev.sparkdl.spec.Conv1D;
+import dev.sparkdl.spec.Conv2D;
 import dev.sparkdl.spec.Dense;
 import dev.sparkdl.spec.Dropout;
+import dev.sparkdl.spec.Embedding;
 import dev.sparkdl.spec.Flatten;
+import dev.sparkdl.spec.GlobalPooling;
 import dev.sparkdl.spec.LayerSpec;
 import dev.sparkdl.spec.LayerTypes;
+import dev.sparkdl.spec.Pooling;
+import dev.sparkdl.spec.Recurrent;
+import dev.sparkdl.spec.Rescaling;
+import dev.sparkdl.spec.Reshape;
 import dev.sparkdl.spec.Sequential;
 import dev.sparkdl.spec.SpecException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The one place where specs become DJL blocks. Adding a layer type means one case here (and its
- * spec record, round-trip and shape tests).
+ * spec record, round-trip and shape tests); custom layers come through {@link LayerBuilder}.
+ *
+ * <p>Keras computes channels-last; DJL's (PyTorch's) convolution and pooling kernels want
+ * channels-first. Inputs stay channels-last between layers ({@code (batch, h, w, c)}, {@code
+ * (batch, steps, c)}), and each convolution or pooling layer transposes to channels-first and
+ * back around its kernel, so Flatten, Dense and saved weights see Keras' layout. Keras' 'same'
+ * padding, which may put one more row after than before, is padded explicitly.
  *
  * <p>The network's final activation is split off as the "head": the body outputs pre-activation
- * values (logits), the loss works on them (log-softmax, log-sigmoid: numerically stable), and
- * prediction applies the head.
+ * values (logits), the loss works on them, and prediction applies the head.
  */
 final class NetworkBuilder {
+  private static final int[] DENSE_AXES = {1, 0};
+  private static final int[] CONV1D_AXES = {2, 1, 0};
+  private static final int[] CONV2D_AXES = {3, 2, 0, 1};
+  private static final Map<String, LayerBuilder> CUSTOM = new HashMap<>();
+
+  static {
+    for (LayerBuilder b : ServiceLoader.load(LayerBuilder.class)) {
+      CUSTOM.put(b.className(), b);
+    }
+  }
 
   /** A built, initialised body with its head activation and parameter descriptions. */
-  record Built(SequentialBlock body, String head, List<Parameter> params, List<ParamInfo> infos) {}
+  record Built(SequentialBlock body, String head, List<Parameter> params, List<ParamInfo> infos,
+      List<LayerWeights> layers) {}
+
+  /** A layer's block and, once initialised, how its parameters map to Keras. */
+  private record Part(int layer, Block block, Function<List<Integer>, List<KerasWeight>> keras,
+      WeightConverter converter, List<String> names, List<Integer> inputShape) {}
 
   private NetworkBuilder() {}
 
@@ -46,102 +85,326 @@ final class NetworkBuilder {
       Sequential spec, List<Integer> inputShape, NDManager manager, Supplier<SplittableRandom> rnd) {
     spec.layerOutputShapes(inputShape); // fails early, naming the layer, for impossible shapes
     SequentialBlock body = new SequentialBlock();
-    List<Block> blocks = new ArrayList<>();
-    List<Integer> owners = new ArrayList<>();
+    List<Part> parts = new ArrayList<>();
     List<LayerSpec> layers = spec.layers();
     String head = "linear";
     List<Integer> shape = inputShape;
     for (int i = 0; i < layers.size(); i++) {
       LayerSpec layer = layers.get(i);
       boolean last = i == layers.size() - 1;
+      String activation = "linear";
       if (layer instanceof Dense d) {
-        add(body, blocks, owners, Linear.builder().setUnits(d.units()).optBias(d.useBias()).build(), i);
-        if (last) {
-          head = d.activation();
-        } else if (!"linear".equals(d.activation())) {
-          body.add(activation(d.activation()));
-        }
+        Block b = Linear.builder().setUnits(d.units()).optBias(d.useBias()).build();
+        int in = shape.get(shape.size() - 1);
+        parts.add(permuted(i, b, shape, d.useBias(),
+            new int[] {in, d.units()}, DENSE_AXES, d.kernelInitializer(), d.units(),
+            d.biasInitializer()));
+        body.add(b);
+        activation = d.activation();
+      } else if (layer instanceof Conv2D c) {
+        activation = c.activation();
+        conv2d(body, parts, i, c, shape);
+      } else if (layer instanceof Conv1D c) {
+        activation = c.activation();
+        conv1d(body, parts, i, c, shape);
+      } else if (layer instanceof Pooling p) {
+        pooling(body, p, shape);
+      } else if (layer instanceof GlobalPooling g) {
+        boolean max = "Max".equals(g.kind());
+        body.add(lambda(x -> {
+          // (batch, positions, channels): PyTorch's max reduces one axis at a time
+          NDArray flat = x.reshape(new Shape(x.getShape().get(0), -1,
+              x.getShape().get(x.getShape().dimension() - 1)));
+          return max ? flat.max(new int[] {1}) : flat.mean(new int[] {1});
+        }, g.className()));
+      } else if (layer instanceof Recurrent r) {
+        recurrent(body, parts, i, r, shape);
+      } else if (layer instanceof Embedding e) {
+        EmbeddingBlock b = new EmbeddingBlock(e.inputDim(), e.outputDim());
+        int[] kshape = {e.inputDim(), e.outputDim()};
+        parts.add(new Part(i, b, s -> List.of(new KerasWeight("embeddings", kshape, "random_uniform")),
+            new WeightConverter.Permuted(new int[][] {kshape}, new int[][] {null}),
+            List.of("embeddings"), shape));
+        body.add(b);
       } else if (layer instanceof Activation a) {
-        if (last) {
-          head = a.activation();
-        } else {
-          body.add(activation(a.activation()));
-        }
+        activation = a.activation();
       } else if (layer instanceof Dropout d) {
         body.add(new DropoutBlock((float) d.rate(), rnd));
       } else if (layer instanceof BatchNormalization b) {
-        Block bn =
-            BatchNorm.builder()
-                .optAxis(shape.size()) // the last axis of (batch, ...)
-                .optMomentum((float) b.momentum())
-                .optEpsilon((float) b.epsilon())
-                .build();
-        add(body, blocks, owners, bn, i);
+        Block bn = BatchNorm.builder()
+            .optAxis(shape.size()) // the last axis of (batch, ...)
+            .optMomentum((float) b.momentum())
+            .optEpsilon((float) b.epsilon())
+            .build();
+        int[] c = {shape.get(shape.size() - 1)};
+        parts.add(new Part(i, bn, s -> List.of(new KerasWeight("gamma", c, "ones"),
+            new KerasWeight("beta", c, "zeros"), new KerasWeight("moving_mean", c, "zeros"),
+            new KerasWeight("moving_variance", c, "ones")),
+            new WeightConverter.Permuted(new int[][] {c, c, c, c}, new int[4][]),
+            List.of("gamma", "beta", "moving_mean", "moving_variance"), shape));
+        body.add(bn);
       } else if (layer instanceof Flatten) {
         body.add(Blocks.batchFlattenBlock());
+      } else if (layer instanceof Reshape r) {
+        List<Integer> target = r.targetShape();
+        body.add(lambda(x -> x.reshape(batched(x.getShape().get(0), target)), "reshape"));
+      } else if (layer instanceof Rescaling r) {
+        float scale = (float) r.scale();
+        float offset = (float) r.offset();
+        body.add(lambda(x -> x.mul(scale).add(offset), "rescaling"));
+      } else if (CUSTOM.containsKey(layer.className())) {
+        LayerBuilder lb = CUSTOM.get(layer.className());
+        Block b = lb.build(layer, shape);
+        List<LayerBuilder.Weight> decl = lb.weights(layer, shape);
+        int[][] kshapes = new int[decl.size()][];
+        List<String> names = new ArrayList<>();
+        for (int w = 0; w < decl.size(); w++) {
+          kshapes[w] = decl.get(w).shape().stream().mapToInt(Integer::intValue).toArray();
+          names.add(decl.get(w).name());
+        }
+        parts.add(new Part(i, b, s -> {
+          List<KerasWeight> k = new ArrayList<>();
+          for (int w = 0; w < decl.size(); w++) {
+            k.add(new KerasWeight(decl.get(w).name(), kshapes[w], decl.get(w).initializer()));
+          }
+          return k;
+        }, new WeightConverter.Permuted(kshapes, new int[decl.size()][]), names, shape));
+        body.add(b);
       } else {
         throw new SpecException(
             "Layer " + i + " (" + layer.className() + ") has no engine implementation. Known"
-                + " layers: " + String.join(", ", LayerTypes.names()) + ".");
+                + " layers: " + String.join(", ", LayerTypes.names()) + ". A custom layer needs"
+                + " both a LayerProvider and a LayerBuilder registered.");
+      }
+      if (!"linear".equals(activation)) {
+        if (last) {
+          head = activation;
+        } else {
+          String a = activation;
+          body.add(lambda(x -> ActivationFunctions.apply(a, x), a));
+        }
       }
       shape = layer.outputShape(shape);
     }
     body.setInitializer(Initializer.ZEROS, p -> true);
-    long[] dims = new long[inputShape.size() + 1];
-    dims[0] = 1;
-    for (int i = 0; i < inputShape.size(); i++) {
-      dims[i + 1] = inputShape.get(i);
-    }
-    body.initialize(manager, DataType.FLOAT32, new Shape(dims));
+    body.initialize(manager, DataType.FLOAT32, batched(1, inputShape));
 
     List<Parameter> params = new ArrayList<>();
     List<ParamInfo> infos = new ArrayList<>();
-    for (int b = 0; b < blocks.size(); b++) {
-      int layerIndex = owners.get(b);
-      LayerSpec owner = layers.get(layerIndex);
-      String prefix = layerIndex + "_" + snake(owner.className()) + "/";
-      for (Parameter p : blocks.get(b).getParameters().values()) {
-        params.add(p);
-        infos.add(describe(prefix, owner, p));
+    List<LayerWeights> weights = new ArrayList<>();
+    for (Part part : parts) {
+      LayerSpec owner = layers.get(part.layer());
+      String prefix = part.layer() + "_" + snake(owner.className()) + "/";
+      int first = params.size();
+      List<Parameter> own = new ArrayList<>(part.block().getParameters().values());
+      if (own.size() != part.names().size()) {
+        throw new IllegalStateException(owner.className() + " has " + own.size()
+            + " parameters, expected " + part.names());
+      }
+      for (int p = 0; p < own.size(); p++) {
+        Parameter param = own.get(p);
+        params.add(param);
+        infos.add(new ParamInfo(prefix + part.names().get(p),
+            param.getArray().getShape().getShape(), param.requiresGradient()));
+      }
+      weights.add(new LayerWeights(prefix, first, own.size(),
+          part.keras().apply(part.inputShape()), part.converter()));
+    }
+    return new Built(body, head, params, infos, weights);
+  }
+
+  private static Part permuted(int layer, Block b, List<Integer> input, boolean bias,
+      int[] kernelShape, int[] axes, String kernelInit, int units, String biasInit) {
+    int[] biasShape = {units};
+    if (bias) {
+      return new Part(layer, b, s -> List.of(new KerasWeight("kernel", kernelShape, kernelInit),
+          new KerasWeight("bias", biasShape, biasInit)),
+          new WeightConverter.Permuted(new int[][] {kernelShape, biasShape}, new int[][] {axes, null}),
+          List.of("kernel", "bias"), input);
+    }
+    return new Part(layer, b, s -> List.of(new KerasWeight("kernel", kernelShape, kernelInit)),
+        new WeightConverter.Permuted(new int[][] {kernelShape}, new int[][] {axes}),
+        List.of("kernel"), input);
+  }
+
+  private static void conv2d(SequentialBlock body, List<Part> parts, int i, Conv2D c,
+      List<Integer> shape) {
+    int[] pad = new int[2];
+    int[][] extra = new int[2][];
+    for (int a = 0; a < 2; a++) {
+      pad[a] = 0;
+      if ("same".equals(c.padding())) {
+        int[] p = same(shape.get(a), c.kernelSize().get(a), c.strides().get(a), c.dilationRate().get(a));
+        pad[a] = Math.min(p[0], p[1]);
+        extra[a] = new int[] {p[0] - pad[a], p[1] - pad[a]};
       }
     }
-    return new Built(body, head, params, infos);
+    body.add(lambda(x -> x.transpose(0, 3, 1, 2), "channels_first"));
+    addPadding(body, extra, 2, 0f);
+    Block conv = Conv2d.builder()
+        .setKernelShape(new Shape(c.kernelSize().get(0), c.kernelSize().get(1)))
+        .setFilters(c.filters())
+        .optStride(new Shape(c.strides().get(0), c.strides().get(1)))
+        .optPadding(new Shape(pad[0], pad[1]))
+        .optDilation(new Shape(c.dilationRate().get(0), c.dilationRate().get(1)))
+        .optBias(c.useBias())
+        .build();
+    body.add(conv);
+    body.add(lambda(x -> x.transpose(0, 2, 3, 1), "channels_last"));
+    int[] kernel = {c.kernelSize().get(0), c.kernelSize().get(1), shape.get(2), c.filters()};
+    parts.add(permuted(i, conv, shape, c.useBias(), kernel, CONV2D_AXES, c.kernelInitializer(),
+        c.filters(), c.biasInitializer()));
   }
 
-  private static void add(
-      SequentialBlock body, List<Block> blocks, List<Integer> owners, Block block, int layer) {
-    body.add(block);
-    blocks.add(block);
-    owners.add(layer);
-  }
-
-  private static ParamInfo describe(String prefix, LayerSpec owner, Parameter p) {
-    long[] djl = p.getArray().getShape().getShape();
-    int[] keras = new int[djl.length];
-    for (int i = 0; i < djl.length; i++) {
-      keras[i] = Math.toIntExact(djl[i]);
+  private static void conv1d(SequentialBlock body, List<Part> parts, int i, Conv1D c,
+      List<Integer> shape) {
+    int pad = 0;
+    int[][] extra = new int[1][];
+    if ("same".equals(c.padding())) {
+      int[] p = same(shape.get(0), c.kernelSize(), c.strides(), c.dilationRate());
+      pad = Math.min(p[0], p[1]);
+      extra[0] = new int[] {p[0] - pad, p[1] - pad};
     }
-    String n = p.getName();
-    if (owner instanceof Dense d) {
-      if ("weight".equals(n)) {
-        return new ParamInfo(prefix + "kernel", new int[] {keras[1], keras[0]}, djl, true,
-            d.kernelInitializer(), true);
+    body.add(lambda(x -> x.transpose(0, 2, 1), "channels_first"));
+    addPadding(body, extra, 2, 0f);
+    Block conv = Conv1d.builder()
+        .setKernelShape(new Shape(c.kernelSize()))
+        .setFilters(c.filters())
+        .optStride(new Shape(c.strides()))
+        .optPadding(new Shape(pad))
+        .optDilation(new Shape(c.dilationRate()))
+        .optBias(c.useBias())
+        .build();
+    body.add(conv);
+    body.add(lambda(x -> x.transpose(0, 2, 1), "channels_last"));
+    int[] kernel = {c.kernelSize(), shape.get(1), c.filters()};
+    parts.add(permuted(i, conv, shape, c.useBias(), kernel, CONV1D_AXES, c.kernelInitializer(),
+        c.filters(), c.biasInitializer()));
+  }
+
+  private static void pooling(SequentialBlock body, Pooling p, List<Integer> shape) {
+    int rank = p.rank();
+    long[] kernel = new long[rank];
+    long[] stride = new long[rank];
+    long[] pad = new long[rank];
+    boolean ceil = false;
+    for (int a = 0; a < rank; a++) {
+      kernel[a] = p.poolSize().get(a);
+      stride[a] = p.strides().get(a);
+      if ("same".equals(p.padding())) {
+        int[] s = same(shape.get(a), p.poolSize().get(a), p.strides().get(a), 1);
+        if (s[0] == 0) {
+          ceil |= s[1] > 0; // only an extra position after: PyTorch's ceil mode
+        } else if (s[0] == s[1]) {
+          pad[a] = s[0];
+        } else {
+          throw new SpecException(p.className() + "(pool_size=" + p.poolSize() + ", strides="
+              + p.strides() + ", padding='same') pads " + s[0] + " before and " + s[1]
+              + " after on an input of " + shape.get(a) + "; this uneven case is not supported."
+              + " Use strides equal to the pool size, or padding='valid'.");
+        }
       }
-      return new ParamInfo(prefix + "bias", keras, djl, false, d.biasInitializer(), true);
     }
-    return switch (n) {
-      case "gamma" -> new ParamInfo(prefix + "gamma", keras, djl, false, "ones", true);
-      case "beta" -> new ParamInfo(prefix + "beta", keras, djl, false, "zeros", true);
-      case "runningMean" -> new ParamInfo(prefix + "moving_mean", keras, djl, false, "zeros", false);
-      case "runningVar" ->
-          new ParamInfo(prefix + "moving_variance", keras, djl, false, "ones", false);
-      default -> throw new IllegalStateException("unexpected parameter " + n + " of " + owner);
-    };
+    Shape k = new Shape(kernel);
+    Shape st = new Shape(stride);
+    Shape pd = new Shape(pad);
+    boolean max = "Max".equals(p.kind());
+    boolean ceilMode = ceil;
+    int[] first = rank == 2 ? new int[] {0, 3, 1, 2} : new int[] {0, 2, 1};
+    int[] back = rank == 2 ? new int[] {0, 2, 3, 1} : new int[] {0, 2, 1};
+    body.add(lambda(x -> {
+      NDArray cf = x.transpose(first);
+      NDArray y;
+      if (rank == 2) {
+        y = max ? Pool.maxPool2d(cf, k, st, pd, ceilMode) : Pool.avgPool2d(cf, k, st, pd, ceilMode, false);
+      } else {
+        y = max ? Pool.maxPool1d(cf, k, st, pd, ceilMode) : Pool.avgPool1d(cf, k, st, pd, ceilMode, false);
+      }
+      return y.transpose(back);
+    }, p.className()));
   }
 
-  private static Block activation(String name) {
-    return new LambdaBlock(
-        list -> new NDList(ActivationFunctions.apply(name, list.singletonOrThrow())), name);
+  private static void recurrent(SequentialBlock body, List<Part> parts, int i, Recurrent r,
+      List<Integer> shape) {
+    Block b;
+    switch (r.kind()) {
+      case "LSTM" -> b = new LstmBlock(r.units(), shape.get(1));
+      case "GRU" -> b = GRU.builder().setStateSize(r.units()).setNumLayers(1)
+          .optBatchFirst(true).optReturnState(false).build();
+      default -> b = RNN.builder().setStateSize(r.units()).setNumLayers(1)
+          .setActivation("relu".equals(r.activation()) ? RNN.Activation.RELU : RNN.Activation.TANH)
+          .optBatchFirst(true).optReturnState(false).build();
+    }
+    body.add(b);
+    if (!r.returnSequences()) {
+      body.add(lambda(x -> x.get(":, -1, :"), "last_step"));
+    }
+    int in = shape.get(1);
+    int rows = r.gates() * r.units();
+    int[] kernel = {in, rows};
+    int[] recurrent = {r.units(), rows};
+    int[] bias = "GRU".equals(r.kind()) ? new int[] {2, rows} : new int[] {rows};
+    String biasInit = "LSTM".equals(r.kind()) ? "unit_forget_bias" : "zeros";
+    parts.add(new Part(i, b, s -> List.of(new KerasWeight("kernel", kernel, "glorot_uniform"),
+        new KerasWeight("recurrent_kernel", recurrent, "orthogonal"),
+        new KerasWeight("bias", bias, biasInit)),
+        new WeightConverter.Recurrent(r.kind(), r.units(), in, r.gates()),
+        List.of("w_ih", "w_hh", "b_ih", "b_hh"), shape));
+  }
+
+  /** Pads channels-first spatial axes (from {@code firstAxis}) where {@code extra} says. */
+  private static void addPadding(SequentialBlock body, int[][] extra, int firstAxis, float value) {
+    boolean any = false;
+    for (int[] e : extra) {
+      any |= e != null && (e[0] > 0 || e[1] > 0);
+    }
+    if (!any) {
+      return;
+    }
+    body.add(lambda(x -> {
+      NDArray y = x;
+      for (int a = 0; a < extra.length; a++) {
+        if (extra[a] == null) {
+          continue;
+        }
+        int axis = firstAxis + a;
+        NDList pieces = new NDList();
+        if (extra[a][0] > 0) {
+          pieces.add(y.getManager().full(withDim(y.getShape(), axis, extra[a][0]), value));
+        }
+        pieces.add(y);
+        if (extra[a][1] > 0) {
+          pieces.add(y.getManager().full(withDim(y.getShape(), axis, extra[a][1]), value));
+        }
+        y = NDArrays.concat(pieces, axis);
+      }
+      return y;
+    }, "same_padding"));
+  }
+
+  private static Shape withDim(Shape s, int axis, long size) {
+    long[] d = s.getShape();
+    d[axis] = size;
+    return new Shape(d);
+  }
+
+  private static int[] same(int in, int kernel, int stride, int dilation) {
+    int out = (in + stride - 1) / stride;
+    int total = Math.max((out - 1) * stride + dilation * (kernel - 1) + 1 - in, 0);
+    return new int[] {total / 2, total - total / 2};
+  }
+
+  private static Shape batched(long batch, List<Integer> shape) {
+    long[] dims = new long[shape.size() + 1];
+    dims[0] = batch;
+    for (int i = 0; i < shape.size(); i++) {
+      dims[i + 1] = shape.get(i);
+    }
+    return new Shape(dims);
+  }
+
+  private static Block lambda(Function<NDArray, NDArray> f, String name) {
+    return new LambdaBlock(list -> new NDList(f.apply(list.singletonOrThrow())), name);
   }
 
   static String snake(String cls) {

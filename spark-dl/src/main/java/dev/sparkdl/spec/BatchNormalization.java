@@ -62,6 +62,16 @@ public record BatchNormalization(double momentum, double epsilon) implements Lay
     return input;
   }
 
+  @Override
+  public long paramCount(List<Integer> input) {
+    return 4L * input.get(input.size() - 1);
+  }
+
+  @Override
+  public long nonTrainableCount(List<Integer> input) {
+    return 2L * input.get(input.size() - 1);
+  }
+
   static BatchNormalization read(Config c) {
     BatchNormalization b =
         new BatchNormalization(c.optDouble("momentum", 0.99), c.optDouble("epsilon", 0.001));

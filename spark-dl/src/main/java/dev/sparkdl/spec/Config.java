@@ -168,6 +168,62 @@ public final class Config {
     return Collections.unmodifiableList(out);
   }
 
+  /**
+   * Reads Keras' "int or tuple" arguments ({@code kernel_size=3} or {@code (3, 3)}).
+   *
+   * @param key the argument
+   * @param n the tuple length
+   * @param dflt the default, or null if the argument is required
+   * @return n positive integers
+   */
+  public List<Integer> optInts(String key, int n, List<Integer> dflt) {
+    Object v = take(key);
+    if (v == null) {
+      if (dflt == null) {
+        throw new SpecException(owner + ": the config lacks `" + key + "`.");
+      }
+      return dflt;
+    }
+    List<Integer> out = new ArrayList<>();
+    if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
+      for (int i = 0; i < n; i++) {
+        out.add(num.intValue());
+      }
+    } else if (v instanceof List<?> list && list.size() == n) {
+      for (Object o : list) {
+        if (!(o instanceof Number num) || num.doubleValue() != Math.rint(num.doubleValue())) {
+          throw wrongType(key, "an integer or a tuple of " + n + " integers", v);
+        }
+        out.add(num.intValue());
+      }
+    } else {
+      throw wrongType(key, "an integer or a tuple of " + n + " integers", v);
+    }
+    for (int d : out) {
+      if (d <= 0) {
+        throw wrongType(key, "positive integers", v);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Accepts a Keras argument only at the value this release implements.
+   *
+   * @param key the argument
+   * @param supported the only value supported (also what an absent or null argument means)
+   */
+  public void only(String key, Object supported) {
+    Object v = take(key);
+    if (v == null || v.equals(supported)
+        || (v instanceof Number a && supported instanceof Number b
+            && a.doubleValue() == b.doubleValue())) {
+      return;
+    }
+    throw new SpecException(owner + ": " + key + "=" + v + " is not supported; only " + key + "="
+        + supported + " (the Keras default) is.");
+  }
+
   /** Reads an argument of any JSON type (null if absent). */
   public Object optRaw(String key) {
     return take(key);

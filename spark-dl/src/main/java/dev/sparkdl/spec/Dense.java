@@ -92,6 +92,11 @@ public record Dense(
     return List.copyOf(out);
   }
 
+  @Override
+  public long paramCount(List<Integer> input) {
+    return (long) input.get(input.size() - 1) * units + (useBias ? units : 0);
+  }
+
   static Dense read(Config c) {
     Dense d =
         new Dense(

@@ -29,6 +29,26 @@ public interface LayerSpec {
    */
   List<Integer> outputShape(List<Integer> input);
 
+  /**
+   * Keras' parameter count of the layer for a per-sample input shape (what {@code
+   * model.summary()} prints).
+   *
+   * @param input the input shape
+   * @return the number of weights, trainable or not
+   */
+  default long paramCount(List<Integer> input) {
+    return 0;
+  }
+
+  /**
+   * @param input the input shape
+   * @return how many of {@link #paramCount} are not trainable (BatchNormalization's moving
+   *     statistics)
+   */
+  default long nonTrainableCount(List<Integer> input) {
+    return 0;
+  }
+
   /** @return this layer as Keras JSON {@code {"class_name": ..., "config": {...}}} */
   default String toJson() {
     return SpecJson.layerToJson(this);

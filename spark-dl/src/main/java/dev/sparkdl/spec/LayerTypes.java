@@ -4,14 +4,25 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
- * The layer class names this release can read from JSON, each with its reader. Readers are looked
- * up by Keras class name only; no class is ever instantiated from a name read from a file.
+ * The layer class names this release can read from JSON, each with its reader: the built-in
+ * layers and the custom layers registered through {@link LayerProvider} ({@code
+ * java.util.ServiceLoader}). Readers are looked up by Keras class name only; no class is ever
+ * instantiated from a name read from a file.
  */
 public final class LayerTypes {
-  private static final Map<String, Function<Config, LayerSpec>> READERS = new LinkedHashMap<>();
+  /** Reads one layer type's config. */
+  @FunctionalInterface
+  public interface Reader {
+    /**
+     * @param config the layer's Keras config
+     * @return the spec
+     */
+    LayerSpec read(Config config);
+  }
+
+  private static final Map<String, Reader> READERS = new LinkedHashMap<>();
 
   static {
     READERS.put("Dense", Dense::read);
@@ -19,6 +30,27 @@ public final class LayerTypes {
     READERS.put("Dropout", Dropout::read);
     READERS.put("BatchNormalization", BatchNormalization::read);
     READERS.put("Flatten", Flatten::read);
+    READERS.put("Reshape", Reshape::read);
+    READERS.put("Rescaling", Rescaling::read);
+    READERS.put("Conv1D", Conv1D::read);
+    READERS.put("Conv2D", Conv2D::read);
+    for (String kind : new String[] {"Max", "Average"}) {
+      for (int rank = 1; rank <= 2; rank++) {
+        READERS.put(kind + "Pooling" + rank + "D", Pooling.reader(kind, rank));
+        READERS.put("Global" + kind + "Pooling" + rank + "D", GlobalPooling.reader(kind, rank));
+      }
+    }
+    for (String kind : Recurrent.KINDS) {
+      READERS.put(kind, Recurrent.reader(kind));
+    }
+    READERS.put("Embedding", Embedding::read);
+    for (LayerProvider p : java.util.ServiceLoader.load(LayerProvider.class)) {
+      if (READERS.containsKey(p.className())) {
+        throw new IllegalStateException("Custom layer " + p.getClass().getName()
+            + " registers the name " + p.className() + ", which is already taken.");
+      }
+      READERS.put(p.className(), p::read);
+    }
   }
 
   private LayerTypes() {}
@@ -37,12 +69,12 @@ public final class LayerTypes {
    * @throws SpecException for unknown names (listing the known ones) or bad arguments
    */
   public static LayerSpec read(String className, Map<String, ?> config) {
-    Function<Config, LayerSpec> reader = className == null ? null : READERS.get(className);
+    Reader reader = className == null ? null : READERS.get(className);
     if (reader == null) {
       throw new SpecException(
           "Unknown layer class_name '" + className + "'. Known layers: "
               + String.join(", ", READERS.keySet()) + ".");
     }
-    return reader.apply(new Config(className, config));
+    return reader.read(new Config(className, config));
   }
 }

@@ -128,6 +128,70 @@ public record Sequential(List<LayerSpec> layers, List<Integer> inputShape) {
     return "linear";
   }
 
+  /**
+   * @return the total of Keras' parameter counts of every layer
+   * @throws SpecException if the input shape is not set
+   */
+  public long paramCount() {
+    return counts()[0];
+  }
+
+  private long[] counts() {
+    List<Integer> s = requireInputShape();
+    long total = 0;
+    long frozen = 0;
+    for (LayerSpec l : layers) {
+      total += l.paramCount(s);
+      frozen += l.nonTrainableCount(s);
+      s = l.outputShape(s);
+    }
+    return new long[] {total, frozen};
+  }
+
+  private List<Integer> requireInputShape() {
+    if (inputShape == null) {
+      throw new SpecException("The network has no input shape; set it with inputShape(...) to"
+          + " compute shapes and parameter counts.");
+    }
+    return inputShape;
+  }
+
+  /**
+   * Keras' {@code model.summary()}: each layer's name and type, output shape and parameter
+   * count, then the totals.
+   *
+   * @return the table
+   * @throws SpecException if the input shape is not set
+   */
+  public String summary() {
+    List<Integer> s = requireInputShape();
+    StringBuilder b = new StringBuilder();
+    String rule = "_".repeat(78) + "\n";
+    b.append("Model: \"sequential\"\n").append(rule);
+    b.append(String.format(java.util.Locale.ROOT, " %-40s %-22s %12s%n", "Layer (type)",
+        "Output Shape", "Param #"));
+    b.append("=".repeat(78)).append('\n');
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    for (LayerSpec l : layers) {
+      String base = l.className().replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+          .toLowerCase(java.util.Locale.ROOT);
+      int n = seen.merge(base, 1, Integer::sum);
+      String name = n == 1 ? base : base + "_" + (n - 1);
+      long params = l.paramCount(s);
+      s = l.outputShape(s);
+      String shape = "(None, " + s.toString().replace("[", "").replace("]", "") + ")";
+      b.append(String.format(java.util.Locale.ROOT, " %-40s %-22s %,12d%n",
+          name + " (" + l.className() + ")", shape, params));
+    }
+    long[] c = counts();
+    b.append("=".repeat(78)).append('\n');
+    b.append(String.format(java.util.Locale.ROOT,
+        "Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n", c[0], c[0] - c[1],
+        c[1]));
+    b.append(rule);
+    return b.toString();
+  }
+
   /** @return Keras JSON of the model: {@code {"class_name": "Sequential", "config": {...}}} */
   public String toJson() {
     return SpecJson.sequentialToJson(this);

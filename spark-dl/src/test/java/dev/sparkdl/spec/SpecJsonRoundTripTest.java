@@ -26,7 +26,27 @@ class SpecJsonRoundTripTest {
             Dropout.rate(0.3),
             BatchNormalization.defaults(),
             BatchNormalization.defaults().momentum(0.9).epsilon(1e-5),
-            Flatten.of());
+            Flatten.of(),
+            Reshape.to(28, 28, 1),
+            Rescaling.scale(1 / 255.0),
+            new Rescaling(2.0, -1.0),
+            Conv2D.filters(32),
+            Conv2D.filters(8).kernelSize(5, 3).strides(2, 1).padding("same").activation("relu")
+                .dilationRate(1, 2),
+            Conv1D.filters(4, 3),
+            Conv1D.filters(4, 5).padding("same").activation("tanh"),
+            Pooling.max2D(2, 2),
+            Pooling.average2D(3, 3).strides(2, 2).padding("same"),
+            Pooling.max1D(2),
+            Pooling.average1D(4).strides(1),
+            GlobalPooling.average2D(),
+            GlobalPooling.max2D(),
+            GlobalPooling.average1D(),
+            GlobalPooling.max1D(),
+            Recurrent.lstm(16),
+            Recurrent.gru(8).returnSequences(true),
+            Recurrent.simpleRnn(4).activation("relu"),
+            Embedding.of(1000, 16));
     Stream<LayerSpec> initializers =
         Initializers.NAMES.stream().map(n -> Dense.units(2).kernelInitializer(n));
     return Stream.of(activations, others, initializers).flatMap(s -> s);

@@ -1,0 +1,107 @@
+package dev.sparkdl.spec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A 1-D convolution over channels-last sequences, as Keras' {@code Conv1D}: input {@code
+ * (steps, channels)}, output {@code (steps', filters)}; kernel in Keras' shape {@code
+ * (kernel_size, channels, filters)}.
+ *
+ * @param filters output channels, &gt; 0
+ * @param kernelSize the window length
+ * @param strides the step, default 1
+ * @param padding valid (default) or same
+ * @param activation an {@link Activations} name
+ * @param dilationRate default 1
+ * @param useBias whether to add a bias per filter
+ * @param kernelInitializer default glorot_uniform
+ * @param biasInitializer default zeros
+ */
+public record Conv1D(
+    int filters,
+    int kernelSize,
+    int strides,
+    String padding,
+    String activation,
+    int dilationRate,
+    boolean useBias,
+    String kernelInitializer,
+    String biasInitializer)
+    implements LayerSpec {
+
+  /** Validates. */
+  public Conv1D {
+    if (filters <= 0 || kernelSize <= 0 || strides <= 0 || dilationRate <= 0) {
+      throw new SpecException("Received an invalid value for Conv1D, expected positive filters,"
+          + " kernel_size, strides and dilation_rate. Received: filters=" + filters
+          + ", kernel_size=" + kernelSize + ", strides=" + strides + ", dilation_rate="
+          + dilationRate);
+    }
+    padding = Shapes.padding("Conv1D", padding);
+    activation = Activations.check(activation);
+    kernelInitializer = Initializers.check(kernelInitializer);
+    biasInitializer = Initializers.check(biasInitializer);
+  }
+
+  /** @return a convolution with these filters and window, Keras' defaults otherwise */
+  public static Conv1D filters(int filters, int kernelSize) {
+    return new Conv1D(filters, kernelSize, 1, "valid", "linear", 1, true, "glorot_uniform",
+        "zeros");
+  }
+
+  /** @return a copy with another activation */
+  public Conv1D activation(String a) {
+    return new Conv1D(filters, kernelSize, strides, padding, a, dilationRate, useBias,
+        kernelInitializer, biasInitializer);
+  }
+
+  /** @return a copy with another padding */
+  public Conv1D padding(String p) {
+    return new Conv1D(filters, kernelSize, strides, p, activation, dilationRate, useBias,
+        kernelInitializer, biasInitializer);
+  }
+
+  @Override
+  public String className() {
+    return "Conv1D";
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("filters", filters);
+    c.put("kernel_size", List.of(kernelSize));
+    c.put("strides", List.of(strides));
+    c.put("padding", padding);
+    c.put("activation", activation);
+    c.put("dilation_rate", List.of(dilationRate));
+    c.put("use_bias", useBias);
+    c.put("kernel_initializer", kernelInitializer);
+    c.put("bias_initializer", biasInitializer);
+    return c;
+  }
+
+  @Override
+  public List<Integer> outputShape(List<Integer> input) {
+    return Shapes.spatial("Conv1D(" + filters + ", " + kernelSize + ")", "kernel", input,
+        List.of(kernelSize), List.of(strides), List.of(dilationRate), padding, filters);
+  }
+
+  @Override
+  public long paramCount(List<Integer> input) {
+    return (long) kernelSize * input.get(input.size() - 1) * filters + (useBias ? filters : 0);
+  }
+
+  static Conv1D read(Config c) {
+    Conv1D v = new Conv1D(c.requiredInt("filters"), c.optInts("kernel_size", 1, null).get(0),
+        c.optInts("strides", 1, List.of(1)).get(0), c.optString("padding", "valid"),
+        c.optIdentifier("activation", "linear"), c.optInts("dilation_rate", 1, List.of(1)).get(0),
+        c.optBoolean("use_bias", true), c.optIdentifier("kernel_initializer", "glorot_uniform"),
+        c.optIdentifier("bias_initializer", "zeros"));
+    c.only("groups", 1);
+    c.finish();
+    return v;
+  }
+}

@@ -1,0 +1,141 @@
+package dev.sparkdl.spec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A 2-D convolution over channels-last images, as Keras' {@code Conv2D}: input {@code (height,
+ * width, channels)}, output {@code (height', width', filters)}; kernel in Keras' shape {@code
+ * (kernel_h, kernel_w, channels, filters)}.
+ *
+ * <pre>{@code Conv2D.filters(32).kernelSize(3, 3).activation("relu")}</pre>
+ *
+ * @param filters output channels, &gt; 0
+ * @param kernelSize (h, w)
+ * @param strides (h, w), default (1, 1)
+ * @param padding valid (default) or same
+ * @param activation an {@link Activations} name
+ * @param dilationRate (h, w), default (1, 1)
+ * @param useBias whether to add a bias per filter
+ * @param kernelInitializer default glorot_uniform
+ * @param biasInitializer default zeros
+ */
+public record Conv2D(
+    int filters,
+    List<Integer> kernelSize,
+    List<Integer> strides,
+    String padding,
+    String activation,
+    List<Integer> dilationRate,
+    boolean useBias,
+    String kernelInitializer,
+    String biasInitializer)
+    implements LayerSpec {
+
+  /** Validates. */
+  public Conv2D {
+    if (filters <= 0) {
+      throw new SpecException("Received an invalid value for `filters` of Conv2D, expected a"
+          + " positive integer. Received: filters=" + filters);
+    }
+    kernelSize = pair("kernel_size", kernelSize);
+    strides = pair("strides", strides);
+    dilationRate = pair("dilation_rate", dilationRate);
+    padding = Shapes.padding("Conv2D", padding);
+    activation = Activations.check(activation);
+    kernelInitializer = Initializers.check(kernelInitializer);
+    biasInitializer = Initializers.check(biasInitializer);
+  }
+
+  private static List<Integer> pair(String key, List<Integer> v) {
+    if (v == null || v.size() != 2 || v.stream().anyMatch(d -> d == null || d <= 0)) {
+      throw new SpecException("Received an invalid value for `" + key + "` of Conv2D, expected"
+          + " two positive integers. Received: " + key + "=" + v);
+    }
+    return List.copyOf(v);
+  }
+
+  /** @return a 3x3 convolution with these filters and Keras' defaults */
+  public static Conv2D filters(int filters) {
+    return new Conv2D(filters, List.of(3, 3), List.of(1, 1), "valid", "linear", List.of(1, 1),
+        true, "glorot_uniform", "zeros");
+  }
+
+  /** @return a copy with another kernel size */
+  public Conv2D kernelSize(int h, int w) {
+    return new Conv2D(filters, List.of(h, w), strides, padding, activation, dilationRate, useBias,
+        kernelInitializer, biasInitializer);
+  }
+
+  /** @return a copy with other strides */
+  public Conv2D strides(int h, int w) {
+    return new Conv2D(filters, kernelSize, List.of(h, w), padding, activation, dilationRate,
+        useBias, kernelInitializer, biasInitializer);
+  }
+
+  /** @return a copy with another padding (valid or same) */
+  public Conv2D padding(String p) {
+    return new Conv2D(filters, kernelSize, strides, p, activation, dilationRate, useBias,
+        kernelInitializer, biasInitializer);
+  }
+
+  /** @return a copy with another activation */
+  public Conv2D activation(String a) {
+    return new Conv2D(filters, kernelSize, strides, padding, a, dilationRate, useBias,
+        kernelInitializer, biasInitializer);
+  }
+
+  /** @return a copy with another dilation rate */
+  public Conv2D dilationRate(int h, int w) {
+    return new Conv2D(filters, kernelSize, strides, padding, activation, List.of(h, w), useBias,
+        kernelInitializer, biasInitializer);
+  }
+
+  @Override
+  public String className() {
+    return "Conv2D";
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("filters", filters);
+    c.put("kernel_size", kernelSize);
+    c.put("strides", strides);
+    c.put("padding", padding);
+    c.put("activation", activation);
+    c.put("dilation_rate", dilationRate);
+    c.put("use_bias", useBias);
+    c.put("kernel_initializer", kernelInitializer);
+    c.put("bias_initializer", biasInitializer);
+    return c;
+  }
+
+  @Override
+  public List<Integer> outputShape(List<Integer> input) {
+    return Shapes.spatial(describe(), "kernel", input, kernelSize, strides, dilationRate, padding,
+        filters);
+  }
+
+  @Override
+  public long paramCount(List<Integer> input) {
+    return (long) kernelSize.get(0) * kernelSize.get(1) * input.get(input.size() - 1) * filters
+        + (useBias ? filters : 0);
+  }
+
+  String describe() {
+    return "Conv2D(" + filters + ", " + Shapes.dims(kernelSize) + ")";
+  }
+
+  static Conv2D read(Config c) {
+    Conv2D v = new Conv2D(c.requiredInt("filters"), c.optInts("kernel_size", 2, null),
+        c.optInts("strides", 2, List.of(1, 1)), c.optString("padding", "valid"),
+        c.optIdentifier("activation", "linear"), c.optInts("dilation_rate", 2, List.of(1, 1)),
+        c.optBoolean("use_bias", true), c.optIdentifier("kernel_initializer", "glorot_uniform"),
+        c.optIdentifier("bias_initializer", "zeros"));
+    c.only("groups", 1);
+    c.finish();
+    return v;
+  }
+}

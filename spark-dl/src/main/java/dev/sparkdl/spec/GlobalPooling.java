@@ -1,0 +1,68 @@
+package dev.sparkdl.spec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keras' {@code GlobalAveragePooling1D/2D} and {@code GlobalMaxPooling1D/2D}: the mean or the
+ * maximum over all spatial positions of channels-last input, giving one value per channel.
+ *
+ * @param kind "Average" or "Max"
+ * @param rank 1 (sequences) or 2 (images)
+ */
+public record GlobalPooling(String kind, int rank) implements LayerSpec {
+
+  /** Validates. */
+  public GlobalPooling {
+    if (!"Max".equals(kind) && !"Average".equals(kind) || rank < 1 || rank > 2) {
+      throw new SpecException("GlobalPooling needs kind Max or Average and rank 1 or 2. Received:"
+          + " " + kind + ", " + rank);
+    }
+  }
+
+  /** @return GlobalAveragePooling2D() */
+  public static GlobalPooling average2D() {
+    return new GlobalPooling("Average", 2);
+  }
+
+  /** @return GlobalMaxPooling2D() */
+  public static GlobalPooling max2D() {
+    return new GlobalPooling("Max", 2);
+  }
+
+  /** @return GlobalAveragePooling1D() */
+  public static GlobalPooling average1D() {
+    return new GlobalPooling("Average", 1);
+  }
+
+  /** @return GlobalMaxPooling1D() */
+  public static GlobalPooling max1D() {
+    return new GlobalPooling("Max", 1);
+  }
+
+  @Override
+  public String className() {
+    return "Global" + kind + "Pooling" + rank + "D";
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    return new LinkedHashMap<>();
+  }
+
+  @Override
+  public List<Integer> outputShape(List<Integer> input) {
+    Shapes.requireRank(className(), input, rank + 1,
+        rank == 2 ? "(height, width, channels)" : "(steps, channels)");
+    return List.of(input.get(rank));
+  }
+
+  static LayerTypes.Reader reader(String kind, int rank) {
+    return c -> {
+      c.only("keepdims", false);
+      c.finish();
+      return new GlobalPooling(kind, rank);
+    };
+  }
+}

@@ -1,0 +1,113 @@
+package dev.sparkdl.spec;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keras' {@code MaxPooling1D}, {@code MaxPooling2D}, {@code AveragePooling1D} and {@code
+ * AveragePooling2D} over channels-last input: a window of {@code pool_size} moved by {@code
+ * strides} (default: the pool size); {@code same} padding keeps {@code ceil(size / stride)}
+ * positions and averages only over real values, as Keras does.
+ *
+ * <pre>{@code Pooling.max2D(2, 2)    // MaxPooling2D(pool_size=(2, 2))}</pre>
+ *
+ * @param kind "Max" or "Average"
+ * @param poolSize the window, one value per spatial axis (1 or 2 of them)
+ * @param strides the steps, one per spatial axis
+ * @param padding valid or same
+ */
+public record Pooling(String kind, List<Integer> poolSize, List<Integer> strides, String padding)
+    implements LayerSpec {
+
+  /** Validates. */
+  public Pooling {
+    if (!"Max".equals(kind) && !"Average".equals(kind)) {
+      throw new SpecException("Pooling kind must be Max or Average. Received: " + kind);
+    }
+    if (poolSize == null || poolSize.isEmpty() || poolSize.size() > 2
+        || poolSize.stream().anyMatch(d -> d == null || d <= 0)) {
+      throw new SpecException("Received an invalid value for `pool_size` of " + kind
+          + "Pooling, expected 1 or 2 positive integers. Received: pool_size=" + poolSize);
+    }
+    poolSize = List.copyOf(poolSize);
+    strides = strides == null ? poolSize : List.copyOf(strides);
+    if (strides.size() != poolSize.size() || strides.stream().anyMatch(d -> d <= 0)) {
+      throw new SpecException("Received an invalid value for `strides` of " + kind + "Pooling"
+          + poolSize.size() + "D, expected " + poolSize.size() + " positive integers. Received:"
+          + " strides=" + strides);
+    }
+    padding = Shapes.padding(kind + "Pooling" + poolSize.size() + "D", padding);
+  }
+
+  /** @return MaxPooling2D(pool_size=(h, w)) */
+  public static Pooling max2D(int h, int w) {
+    return new Pooling("Max", List.of(h, w), null, "valid");
+  }
+
+  /** @return AveragePooling2D(pool_size=(h, w)) */
+  public static Pooling average2D(int h, int w) {
+    return new Pooling("Average", List.of(h, w), null, "valid");
+  }
+
+  /** @return MaxPooling1D(pool_size=n) */
+  public static Pooling max1D(int n) {
+    return new Pooling("Max", List.of(n), null, "valid");
+  }
+
+  /** @return AveragePooling1D(pool_size=n) */
+  public static Pooling average1D(int n) {
+    return new Pooling("Average", List.of(n), null, "valid");
+  }
+
+  /** @return a copy with other strides */
+  public Pooling strides(Integer... s) {
+    return new Pooling(kind, poolSize, List.of(s), padding);
+  }
+
+  /** @return a copy with another padding */
+  public Pooling padding(String p) {
+    return new Pooling(kind, poolSize, strides, p);
+  }
+
+  /** @return 1 or 2 */
+  public int rank() {
+    return poolSize.size();
+  }
+
+  @Override
+  public String className() {
+    return kind + "Pooling" + rank() + "D";
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("pool_size", poolSize);
+    c.put("strides", strides);
+    c.put("padding", padding);
+    return c;
+  }
+
+  @Override
+  public List<Integer> outputShape(List<Integer> input) {
+    return Shapes.spatial(className() + "(" + Shapes.dims(poolSize) + ")", "pool", input,
+        poolSize, strides, Collections.nCopies(rank(), 1), padding, input.isEmpty() ? 0
+            : input.get(input.size() - 1));
+  }
+
+  static LayerTypes.Reader reader(String kind, int rank) {
+    return c -> {
+      List<Integer> dflt = new ArrayList<>(Collections.nCopies(rank, 2));
+      List<Integer> pool = c.optInts("pool_size", rank, dflt);
+      List<Integer> strides = c.has("strides") && c.optRaw("strides") != null
+          ? c.optInts("strides", rank, null) : null;
+      c.ignore("strides");
+      Pooling p = new Pooling(kind, pool, strides, c.optString("padding", "valid"));
+      c.finish();
+      return p;
+    };
+  }
+}
