@@ -45,6 +45,29 @@ public final class ColumnChecks {
     return t instanceof ArrayType a && a.elementType() instanceof NumericType;
   }
 
+  /** @return true for an array of arrays of numbers (a sequence) */
+  public static boolean isSequence(DataType t) {
+    return t instanceof ArrayType a && isNumericArray(a.elementType());
+  }
+
+  /**
+   * @return true for the image struct of Spark's image data source (height, width, nChannels,
+   *     data)
+   */
+  public static boolean isImage(DataType t) {
+    if (!(t instanceof StructType s)) {
+      return false;
+    }
+    java.util.List<String> names = java.util.Arrays.asList(s.fieldNames());
+    return names.containsAll(java.util.List.of("height", "width", "nChannels", "data"));
+  }
+
+  /** @return positions of height, width, nChannels and data in an image struct */
+  public static int[] imageFields(StructType s) {
+    return new int[] {s.fieldIndex("height"), s.fieldIndex("width"), s.fieldIndex("nChannels"),
+        s.fieldIndex("data")};
+  }
+
   /**
    * Checks a features column: a Vector or an array of numbers.
    *
@@ -52,10 +75,12 @@ public final class ColumnChecks {
    */
   public static StructField features(StructType schema, String col) {
     StructField f = field(schema, col, "features");
-    if (!isVector(f.dataType()) && !isNumericArray(f.dataType())) {
+    if (!isVector(f.dataType()) && !isNumericArray(f.dataType()) && !isSequence(f.dataType())
+        && !isImage(f.dataType())) {
       throw new IllegalArgumentException(
-          "Column " + col + " must be of type Vector (org.apache.spark.ml.linalg.VectorUDT) or"
-              + " array<float> / array<double> but was actually of type "
+          "Column " + col + " must be of type Vector (org.apache.spark.ml.linalg.VectorUDT),"
+              + " array<float> / array<double>, array<array<double>> (a sequence) or an image"
+              + " struct (spark.read.format(\"image\")) but was actually of type "
               + f.dataType().simpleString() + ". Assemble numeric columns into one with"
               + " VectorAssembler.");
     }

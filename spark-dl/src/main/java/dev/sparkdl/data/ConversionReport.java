@@ -19,6 +19,8 @@ public final class ConversionReport implements Serializable {
   long trainRows;
   long validationRows;
   long nullFeatures;
+  long raggedFeatures;
+  int[] firstShape;
   long nonFiniteFeatures;
   final TreeMap<Integer, Long> lengths = new TreeMap<>();
   long nullLabels;
@@ -39,6 +41,18 @@ public final class ConversionReport implements Serializable {
   /** @return rows kept for validation */
   public long validationRows() {
     return validationRows;
+  }
+
+  /** @return the per-sample shape of the first usable row, or null if there was none */
+  public java.util.List<Integer> firstShape() {
+    if (firstShape == null) {
+      return null;
+    }
+    java.util.List<Integer> s = new java.util.ArrayList<>();
+    for (int d : firstShape) {
+      s.add(d);
+    }
+    return s;
   }
 
   /** @return non-null feature lengths seen, with their row counts */
@@ -64,6 +78,10 @@ public final class ConversionReport implements Serializable {
     trainRows += o.trainRows;
     validationRows += o.validationRows;
     nullFeatures += o.nullFeatures;
+    raggedFeatures += o.raggedFeatures;
+    if (firstShape == null) {
+      firstShape = o.firstShape;
+    }
     nonFiniteFeatures += o.nonFiniteFeatures;
     o.lengths.forEach((k, v) -> lengths.merge(k, v, Long::sum));
     nullLabels += o.nullLabels;
@@ -94,6 +112,11 @@ public final class ConversionReport implements Serializable {
     if (nullFeatures > 0) {
       p.add("Column " + featuresCol + " is null in " + nullFeatures + " of " + rows
           + " rows. Drop them (na.drop()) or impute them before fitting.");
+    }
+    if (raggedFeatures > 0) {
+      p.add("Column " + featuresCol + " holds sequences whose steps differ in length in "
+          + raggedFeatures + " of " + rows + " rows. Pad every step to the same number of"
+          + " features.");
     }
     int expected = expectedLength;
     if (expected < 0 && !lengths.isEmpty()) {

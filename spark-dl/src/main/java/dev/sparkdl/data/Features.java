@@ -13,13 +13,17 @@ import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
 
 /**
- * Reads one feature value of a Spark SQL row — a Spark ML Vector (dense or sparse) or an array
- * of numbers — straight from Spark's internal row format into floats, without building Vector
- * or Row objects.
+ * Reads one feature value of a Spark SQL row straight from Spark's internal row format into
+ * floats, without building Vector or Row objects. Supported: a Spark ML Vector (dense or
+ * sparse), an array of numbers, an array of arrays of numbers (a sequence: {@code (steps,
+ * features)}), and the image struct of Spark's image data source ({@code (height, width,
+ * channels)}, values 0..255, channels reordered from Spark's BGR(A) to RGB(A) as Keras expects).
  */
 public final class Features {
   /** {@link #length} of a null value. */
   public static final int NULL = -1;
+  /** {@link #length} of a sequence whose inner arrays differ in length. */
+  public static final int RAGGED = -2;
   private static final int VECTOR_FIELDS = 4;
   private static final byte SPARSE = 0;
 
@@ -32,14 +36,52 @@ public final class Features {
    * @return the number of values, or {@link #NULL}
    */
   public static int length(InternalRow row, int col, DataType type) {
-    if (row.isNullAt(col)) {
+    int[] s = shape(row, col, type);
+    if (s == null) {
       return NULL;
+    }
+    if (s.length == 2 && s[1] == RAGGED) {
+      return RAGGED;
+    }
+    int n = 1;
+    for (int d : s) {
+      n *= d;
+    }
+    return n;
+  }
+
+  /**
+   * @return the value's per-sample shape ({@code [n]}, {@code [steps, features]}, {@code
+   *     [height, width, channels]}), null for a null value; {@code [steps, RAGGED]} for a
+   *     sequence whose inner arrays differ in length
+   */
+  public static int[] shape(InternalRow row, int col, DataType type) {
+    if (row.isNullAt(col)) {
+      return null;
     }
     if (ColumnChecks.isVector(type)) {
       InternalRow v = row.getStruct(col, VECTOR_FIELDS);
-      return v.getByte(0) == SPARSE ? v.getInt(1) : v.getArray(3).numElements();
+      return new int[] {v.getByte(0) == SPARSE ? v.getInt(1) : v.getArray(3).numElements()};
     }
-    return row.getArray(col).numElements();
+    if (ColumnChecks.isImage(type)) {
+      InternalRow img = row.getStruct(col, ((org.apache.spark.sql.types.StructType) type).size());
+      int[] f = ColumnChecks.imageFields((org.apache.spark.sql.types.StructType) type);
+      return new int[] {img.getInt(f[0]), img.getInt(f[1]), img.getInt(f[2])};
+    }
+    ArrayData outer = row.getArray(col);
+    if (((ArrayType) type).elementType() instanceof ArrayType) {
+      int steps = outer.numElements();
+      int width = -1;
+      for (int t = 0; t < steps; t++) {
+        int w = outer.isNullAt(t) ? RAGGED : outer.getArray(t).numElements();
+        if (width >= 0 && w != width || w == RAGGED) {
+          return new int[] {steps, RAGGED};
+        }
+        width = w;
+      }
+      return new int[] {steps, Math.max(width, 0)};
+    }
+    return new int[] {outer.numElements()};
   }
 
   /**
@@ -70,8 +112,42 @@ public final class Features {
       }
       return finite;
     }
+    if (ColumnChecks.isImage(type)) {
+      org.apache.spark.sql.types.StructType st = (org.apache.spark.sql.types.StructType) type;
+      InternalRow img = row.getStruct(col, st.size());
+      int[] f = ColumnChecks.imageFields(st);
+      int pixels = img.getInt(f[0]) * img.getInt(f[1]);
+      int channels = img.getInt(f[2]);
+      byte[] data = img.getBinary(f[3]);
+      if (data == null || data.length < pixels * channels) {
+        return false;
+      }
+      for (int p = 0; p < pixels; p++) {
+        for (int c = 0; c < channels; c++) {
+          // Spark stores BGR(A); Keras models expect RGB(A)
+          int from = channels >= 3 && c < 3 ? 2 - c : c;
+          dst[offset + p * channels + c] = data[p * channels + from] & 0xff;
+        }
+      }
+      return true;
+    }
     ArrayData a = row.getArray(col);
     DataType element = ((ArrayType) type).elementType();
+    if (element instanceof ArrayType inner) {
+      int at = offset;
+      for (int t = 0; t < a.numElements(); t++) {
+        ArrayData step = a.getArray(t);
+        for (int i = 0; i < step.numElements(); i++) {
+          if (step.isNullAt(i)) {
+            return false;
+          }
+          float f = (float) element(step, i, inner.elementType());
+          finite &= Float.isFinite(f);
+          dst[at++] = f;
+        }
+      }
+      return finite;
+    }
     for (int i = 0; i < a.numElements(); i++) {
       if (a.isNullAt(i)) {
         return false;
@@ -117,7 +193,11 @@ public final class Features {
       return "null";
     }
     StringBuilder s = new StringBuilder("[");
-    if (!ColumnChecks.isVector(type)) {
+    if (n < 0) {
+      return "a sequence whose steps differ in length";
+    }
+    if (!ColumnChecks.isVector(type) && !ColumnChecks.isImage(type)
+        && !(((ArrayType) type).elementType() instanceof ArrayType)) {
       ArrayData a = row.getArray(col);
       DataType element = ((ArrayType) type).elementType();
       for (int i = 0; i < Math.min(n, 8); i++) {

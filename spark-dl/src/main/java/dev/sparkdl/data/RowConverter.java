@@ -54,6 +54,10 @@ public record RowConverter(
         report.nullFeatures++;
         continue;
       }
+      if (len == Features.RAGGED) {
+        report.raggedFeatures++;
+        continue;
+      }
       report.lengths.merge(len, 1L, Long::sum);
       if (width < 0) {
         width = len;
@@ -69,6 +73,9 @@ public record RowConverter(
       }
       if (!readLabel(row, y, report)) {
         continue;
+      }
+      if (report.firstShape == null) {
+        report.firstShape = Features.shape(row, featuresIndex, featuresType);
       }
       if (trainX == null) {
         trainX = new FloatRows(width);

@@ -97,6 +97,11 @@ public final class TrainingBlocks implements AutoCloseable {
     return trainRows.clone();
   }
 
+  /** @return the per-sample shape of the data ({@code [n]} for vectors) */
+  public java.util.List<Integer> sampleShape() {
+    return report.firstShape();
+  }
+
   /** @return values per feature vector */
   public int featureSize() {
     return featureSize;

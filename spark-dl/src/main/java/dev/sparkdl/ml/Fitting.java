@@ -143,6 +143,11 @@ final class Fitting {
       expected = metaSize;
       from = "the column's VectorAssembler metadata";
     }
+    if (spec.inputShape() != null) {
+      spec.layerOutputShapes(spec.inputShape()); // names the first layer that cannot take it
+    } else if (metaSize > 0) {
+      spec.layerOutputShapes(List.of(metaSize));
+    }
     Vector init = p.getInitialWeights();
     if (init != null && spec.inputShape() != null) {
       checkInitialWeights(spec, spec.inputShape(), init);
@@ -166,8 +171,9 @@ final class Fitting {
             r -> r.problems(featuresCol, labelCol, prep.expectedLength(),
                 expectedFrom, prep.labelRule()))) {
       List<Integer> inputShape =
-          prep.spec().inputShape() != null ? prep.spec().inputShape() : List.of(blocks.featureSize());
+          prep.spec().inputShape() != null ? prep.spec().inputShape() : blocks.sampleShape();
       Sequential spec = prep.spec().withInputShape(inputShape);
+      spec.layerOutputShapes(inputShape); // shapes from the data: checked before any training
       WeightSnapshot initial;
       OptimizerState initialOptimizer = null;
       History prior = null;

@@ -75,6 +75,15 @@ public record BatchNormalization(double momentum, double epsilon) implements Lay
   static BatchNormalization read(Config c) {
     BatchNormalization b =
         new BatchNormalization(c.optDouble("momentum", 0.99), c.optDouble("epsilon", 0.001));
+    // the channels-last axis: Keras 3 writes -1, Keras 2 the axis index ([1] after Dense)
+    Object axis = c.optRaw("axis");
+    if (axis instanceof java.util.List<?> l && l.size() == 1) {
+      axis = l.get(0);
+    }
+    if (axis != null && !(axis instanceof Number n && (n.intValue() == -1 || n.intValue() >= 1))) {
+      throw new SpecException("BatchNormalization: axis=" + axis + " is not supported; it"
+          + " normalises the last (channels) axis.");
+    }
     if (!c.optBoolean("center", true) || !c.optBoolean("scale", true)) {
       throw new SpecException(
           "BatchNormalization: center=false or scale=false is not supported; remove them.");
