@@ -121,6 +121,15 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
     return self();
   }
 
+  /**
+   * Sets the per-sample input shape, e.g. {@code setInputShape(28, 28, 1)} to read 784-value
+   * vectors as images; overrides the network's own.
+   */
+  default T setInputShape(int... dims) {
+    set(inputShape(), dims);
+    return self();
+  }
+
   /** Sets where tasks compute: auto (default), cpu or gpu. */
   default T setDevice(String value) {
     set(device(), value);

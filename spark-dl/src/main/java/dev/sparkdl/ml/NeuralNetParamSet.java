@@ -9,6 +9,7 @@ import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
@@ -54,6 +55,8 @@ public final class NeuralNetParamSet implements Serializable {
   public final Param<Vector> initialWeights;
   /** Where tasks compute: auto, cpu, gpu. */
   public final Param<String> device;
+  /** The per-sample input shape, overriding the network's. */
+  public final IntArrayParam inputShape;
 
   /**
    * Driver-side callbacks of the next fit (Keras' {@code fit(callbacks=...)}): not a param, so
@@ -108,6 +111,10 @@ public final class NeuralNetParamSet implements Serializable {
         "where tasks compute: auto (the GPU Spark assigned to the task, resource \"gpu\", when"
             + " the engine has CUDA natives; else the CPU), cpu, or gpu (fails without one)",
         s -> Engines.DEVICES.contains(s));
+    inputShape = new IntArrayParam(owner, "inputShape",
+        "per-sample input shape, e.g. [28, 28, 1] to read 784-value vectors as images or [12, 1]"
+            + " to read 12-value arrays as sequences; overrides the network's own input shape",
+        a -> a != null && a.length > 0 && java.util.Arrays.stream(a).allMatch(d -> d > 0));
     initialWeights = new Param<>(owner, "initialWeights",
         "starting weights, all arrays of Keras' get_weights() flattened and concatenated in"
             + " order (Dense kernels (input_dim, units) row-major)");

@@ -109,9 +109,22 @@ public interface NeuralNetParams extends Params {
     return getOrDefault(layers());
   }
 
-  /** @return the network spec */
+  /** @return the network spec, with the inputShape param applied when set */
   default Sequential getLayersSpec() {
-    return Sequential.fromJson(getLayers());
+    Sequential net = Sequential.fromJson(getLayers());
+    if (isDefined(inputShape())) {
+      java.util.List<Integer> shape = new java.util.ArrayList<>();
+      for (int d : (int[]) getOrDefault(inputShape())) {
+        shape.add(d);
+      }
+      net = net.withInputShape(shape);
+    }
+    return net;
+  }
+
+  /** @return the per-sample input shape param */
+  default org.apache.spark.ml.param.IntArrayParam inputShape() {
+    return nnParams().inputShape;
   }
 
   /** @return the loss */

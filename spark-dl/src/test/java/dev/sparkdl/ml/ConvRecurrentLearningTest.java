@@ -54,11 +54,14 @@ class ConvRecurrentLearningTest {
   @Test
   void tinyCnnLearnsDigits() {
     Dataset<Row>[] split = Datasets.digits(spark).randomSplit(new double[] {0.7, 0.3}, 42);
-    NeuralNetClassificationModel model = new NeuralNetClassifier().setLayers(tinyCnn())
+    // the network itself has no input shape: the inputShape param reads 64 values as 8x8x1
+    NeuralNetClassificationModel model = new NeuralNetClassifier()
+        .setLayers(new Sequential(tinyCnn().layers(), null)).setInputShape(8, 8, 1)
         .setOptimizer("adam").setLearningRate(0.005).setEpochs(20).setBatchSize(32)
         .setNumWorkers(2).setSeed(4).setVerbose(0).fit(split[0]);
     double acc = ClassifierLearningTest.accuracy(model.transform(split[1]));
     assertTrue(acc >= 0.93, "tiny CNN held-out accuracy on 8x8 digits " + acc);
+    assertEquals(List.of(8, 8, 1), model.network().inputShape());
   }
 
   /** Sequences of 10 steps; the label is whether the first step is positive (memory). */
