@@ -61,6 +61,9 @@ final class Benchmark implements Callable<Integer> {
   @Option(names = "--repeats", description = "runs per DJL system, the fastest is reported (default: 2, quick: 1)")
   Integer repeats;
 
+  @Option(names = "--cnn-epochs", description = "epochs of the convnet task (default: 3, quick: 1)")
+  Integer cnnEpochs;
+
   @Option(names = "--output", description = "the report to write (default: docs/benchmarks.md of the project)")
   Path output;
 
@@ -111,7 +114,8 @@ final class Benchmark implements Callable<Integer> {
       plainDjl(train, e);
       MultilayerPerceptronClassificationModel mlpc = mlpc(trainDf, testDf, iterations);
       score(testDf, two, mlpc);
-      emit(line("cnn", "spark-dl", "skipped", "no convolution layers yet (issue 6)"));
+      int ce = cnnEpochs != null ? cnnEpochs : quick ? 1 : 3;
+      cnn(spark, trainDf, train, ce);
       Map<String, Object> targets = targets();
       emit(targets);
       if (!noReport) {
@@ -220,6 +224,49 @@ final class Benchmark implements Callable<Integer> {
 
   private static double last(List<PlainDjl.Epoch> run) {
     return run.get(run.size() - 1).trainSeconds();
+  }
+
+  /** Keras' MNIST convnet: spark-dl with 2 workers against plain DJL with 2 threads. */
+  private void cnn(SparkSession spark, Dataset<Row> trainDf, float[][] train, int e) {
+    progress("cnn: spark-dl, 2 workers x 1 thread, " + e + " epochs");
+    spark.sparkContext().setLocalProperty(THREADS, "1");
+    EpochProbe probe = new EpochProbe(convnet(), test);
+    resetPeaks();
+    NeuralNetClassificationModel model = new NeuralNetClassifier()
+        .setLayers(convnet()).setLoss("categorical_crossentropy").setOptimizer("adam")
+        .setEpochs(e).setBatchSize(128).setNumWorkers(2).setSeed(1).setVerbose(0)
+        .setCallbacks(probe).fit(trainDf);
+    double peak = peakMb();
+    spark.sparkContext().setLocalProperty(THREADS, null);
+    Map<String, Object> l = mlpLine("spark-dl", 2, 1, e, probe.trainSeconds(), probe.accuracies(),
+        probe.secondsTo97(), 0, peak);
+    l.put("task", "cnn");
+    l.remove("score_rows_per_second");
+    emit(l);
+    progress("cnn: plain DJL, one process, 2 threads, " + e + " epochs");
+    resetPeaks();
+    List<PlainDjl.Epoch> run = PlainDjl.train(PlainDjl.convnet(), train[0], train[1],
+        train[1].length, test[0], test[1], test[1].length, e, 128, 2);
+    List<Double> acc = new ArrayList<>();
+    Double to97 = null;
+    for (PlainDjl.Epoch ep : run) {
+      acc.add(round(ep.testAccuracy()));
+      if (to97 == null && ep.testAccuracy() >= 0.97) {
+        to97 = round(ep.trainSeconds());
+      }
+    }
+    Map<String, Object> d = mlpLine("djl", 1, 2, e, last(run), acc, to97, 0, peakMb());
+    d.put("task", "cnn");
+    d.remove("score_rows_per_second");
+    emit(d);
+  }
+
+  static Sequential convnet() {
+    return Sequential.of(
+        dev.sparkdl.spec.Conv2D.filters(32).activation("relu"), dev.sparkdl.spec.Pooling.max2D(2, 2),
+        dev.sparkdl.spec.Conv2D.filters(64).activation("relu"), dev.sparkdl.spec.Pooling.max2D(2, 2),
+        dev.sparkdl.spec.Flatten.of(), Dropout.rate(0.5), Dense.units(10).activation("softmax"))
+        .inputShape(28, 28, 1);
   }
 
   private MultilayerPerceptronClassificationModel mlpc(Dataset<Row> train, Dataset<Row> testDf,
@@ -359,6 +406,16 @@ final class Benchmark implements Callable<Integer> {
       }
     }
     t.put("round_overhead_fraction_2w", round(overhead));
+    Map<String, Object> cnnRates = new LinkedHashMap<>();
+    for (Map<String, Object> l : lines) {
+      if ("cnn".equals(l.get("task"))) {
+        cnnRates.put((String) l.get("system"), l.get("samples_per_second"));
+      }
+    }
+    if (cnnRates.size() == 2) {
+      t.put("cnn_samples_2w_over_djl", round(((Number) cnnRates.get("spark-dl")).doubleValue()
+          / ((Number) cnnRates.get("djl")).doubleValue()));
+    }
     return t;
   }
 

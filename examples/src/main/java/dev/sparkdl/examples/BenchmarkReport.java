@@ -75,6 +75,20 @@ final class BenchmarkReport {
             .append(l.get("threads_per_worker")).append(": ").append(l.get("accuracy_by_epoch")).append('\n');
       }
     }
+    s.append("\n## Task cnn: Keras' MNIST convnet (34,826 parameters), batch 128, Adam\n\n");
+    s.append("| system | workers × threads | epochs | train s | samples/s | test acc by epoch | s to 97 % |\n");
+    s.append("|---|---|---|---|---|---|---|\n");
+    for (Map<String, Object> l : lines) {
+      if ("cnn".equals(l.get("task"))) {
+        s.append("| ").append(l.get("system")).append(" | ").append(l.get("workers")).append(" × ")
+            .append(l.get("threads_per_worker")).append(" | ").append(l.get("epochs")).append(" | ")
+            .append(l.get("train_seconds")).append(" | ").append(l.get("samples_per_second"))
+            .append(" | ").append(l.get("accuracy_by_epoch")).append(" | ")
+            .append(dash(l.get("seconds_to_97"))).append(" |\n");
+      }
+    }
+    s.append("\n(context, no target) spark-dl 2 workers ÷ plain DJL samples/s on the convnet: ")
+        .append(dash(targets.get("cnn_samples_2w_over_djl"))).append("\n");
     s.append("\n## Scoring the 10 000 test rows\n\n| system | rows/s | how |\n|---|---|---|\n");
     for (Map<String, Object> l : lines) {
       if ("score".equals(l.get("task"))) {

@@ -50,12 +50,32 @@ final class PlainDjl {
    * Trains with Adam (lr 0.001, Keras' epsilon 1e-7), evaluating test accuracy after every epoch
    * (not counted in the training time).
    */
+  /** Keras' MNIST convnet with DJL's (channels-first) blocks. */
+  static SequentialBlock convnet() {
+    return new SequentialBlock()
+        .add(a -> new NDList(a.singletonOrThrow().reshape(-1, 1, 28, 28)))
+        .add(ai.djl.nn.convolutional.Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(32).build())
+        .add(Activation::relu)
+        .add(ai.djl.nn.pooling.Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+        .add(ai.djl.nn.convolutional.Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(64).build())
+        .add(Activation::relu)
+        .add(ai.djl.nn.pooling.Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+        .add(ai.djl.nn.Blocks.batchFlattenBlock())
+        .add(Dropout.builder().optRate(0.5f).build())
+        .add(Linear.builder().setUnits(10).build());
+  }
+
   static List<Epoch> train(float[] x, float[] y, int n, float[] testX, float[] testY, int testN,
       int epochs, int batchSize, int threads) {
+    return train(courseMlp(), x, y, n, testX, testY, testN, epochs, batchSize, threads);
+  }
+
+  static List<Epoch> train(SequentialBlock block, float[] x, float[] y, int n, float[] testX,
+      float[] testY, int testN, int epochs, int batchSize, int threads) {
     Engines.setIntraOpThreads(threads);
     List<Epoch> out = new ArrayList<>();
     try (Model model = Model.newInstance("course-mlp", "PyTorch")) {
-      model.setBlock(courseMlp());
+      model.setBlock(block);
       DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
           .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.001f))
               .optEpsilon(1e-7f).build());
