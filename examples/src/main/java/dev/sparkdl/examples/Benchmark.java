@@ -207,7 +207,14 @@ final class Benchmark implements Callable<Integer> {
         run = once;
       }
     }
-    double peak = peakMb();
+    Map<String, Object> l = djlLine(run, e, rawScore(untrainedWeights(), 2), peakMb());
+    l.put("runs", runs);
+    emit(l);
+  }
+
+  /** The result line of a plain-DJL run. */
+  private Map<String, Object> djlLine(List<PlainDjl.Epoch> run, int e, double scoreRate,
+      double peak) {
     List<Double> acc = new ArrayList<>();
     Double to97 = null;
     for (PlainDjl.Epoch ep : run) {
@@ -216,10 +223,7 @@ final class Benchmark implements Callable<Integer> {
         to97 = round(ep.trainSeconds());
       }
     }
-    Map<String, Object> l = mlpLine("djl", 1, 2, e, last(run), acc, to97,
-        rawScore(untrainedWeights(), 2), peak);
-    l.put("runs", runs);
-    emit(l);
+    return mlpLine("djl", 1, 2, e, last(run), acc, to97, scoreRate, peak);
   }
 
   private static double last(List<PlainDjl.Epoch> run) {
@@ -247,15 +251,7 @@ final class Benchmark implements Callable<Integer> {
     resetPeaks();
     List<PlainDjl.Epoch> run = PlainDjl.train(PlainDjl.convnet(), train[0], train[1],
         train[1].length, test[0], test[1], test[1].length, e, 128, 2);
-    List<Double> acc = new ArrayList<>();
-    Double to97 = null;
-    for (PlainDjl.Epoch ep : run) {
-      acc.add(round(ep.testAccuracy()));
-      if (to97 == null && ep.testAccuracy() >= 0.97) {
-        to97 = round(ep.trainSeconds());
-      }
-    }
-    Map<String, Object> d = mlpLine("djl", 1, 2, e, last(run), acc, to97, 0, peakMb());
+    Map<String, Object> d = djlLine(run, e, 0, peakMb());
     d.put("task", "cnn");
     d.remove("score_rows_per_second");
     emit(d);

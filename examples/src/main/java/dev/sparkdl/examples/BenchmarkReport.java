@@ -112,7 +112,7 @@ final class BenchmarkReport {
     target(s, "spark-dl 2 workers samples/s ÷ plain DJL (2 threads)", "≥ 0.8", targets.get("samples_2w_over_djl"), 0.8, true);
     target(s, "spark-dl 2 workers samples/s ÷ spark-dl 1 worker × 1 thread", "≥ 1.6", targets.get("samples_2w_over_1w1t"), 1.6, true);
     target(s, "spark-dl scoring ÷ raw DJL batch inference", "≥ 0.8", targets.get("score_over_raw_djl"), 0.8, true);
-    target(s, "(context) spark-dl scoring ÷ the ceiling of scan-only + raw inference", "–", targets.get("score_over_scan_plus_raw_ceiling"), 0.8, true);
+    target(s, "(context) spark-dl scoring ÷ the ceiling of scan-only + raw inference", "–", targets.get("score_over_scan_plus_raw_ceiling"), Double.NaN, true);
     target(s, "time to 97 %: spark-dl 2 workers ÷ plain DJL", "≤ 1.5", targets.get("seconds_to_97_2w_over_djl"), 1.5, false);
     target(s, "round overhead at the default averaging frequency (2 workers)", "< 10 %", targets.get("round_overhead_fraction_2w"), 0.10, false);
     s.append("\nThe JSON lines the run printed:\n\n```\n");
@@ -130,7 +130,9 @@ final class BenchmarkReport {
   private static void target(StringBuilder s, String what, String wanted, Object measured,
       double bound, boolean atLeast) {
     String verdict;
-    if (measured == null) {
+    if (Double.isNaN(bound)) {
+      verdict = "–";
+    } else if (measured == null) {
       verdict = "not reached";
     } else {
       double v = ((Number) measured).doubleValue();
