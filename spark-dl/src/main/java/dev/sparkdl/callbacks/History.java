@@ -27,11 +27,6 @@ public final class History implements Callback, Serializable {
 
   private final List<Epoch> epochs = new ArrayList<>();
 
-  /** @return an empty history */
-  public static History empty() {
-    return new History();
-  }
-
   @Override
   public void onTrainBegin(int n) {
     epochs.clear();

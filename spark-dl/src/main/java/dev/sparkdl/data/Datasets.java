@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -79,10 +78,5 @@ public final class Datasets {
       throw new UncheckedIOException("cannot read bundled data set " + resource, e);
     }
     return spark.createDataFrame(rows, schema);
-  }
-
-  /** @return the names of the bundled data sets */
-  public static List<String> names() {
-    return Arrays.asList("iris", "wine", "digits", "cars");
   }
 }

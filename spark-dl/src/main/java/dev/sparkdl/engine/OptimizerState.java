@@ -33,11 +33,6 @@ public final class OptimizerState implements Serializable {
     return slots;
   }
 
-  /** @return a copy with another iteration count and these slots */
-  public OptimizerState with(long newIterations, float[][] newSlots) {
-    return new OptimizerState(newIterations, newSlots);
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof OptimizerState s

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Applies an optimizer step with Keras' update rules, written with NDArray operations (DJL 0.36's
  * PyTorch engine has no Adadelta, RMSprop, Adagrad or Nesterov). Each trainable parameter has
- * {@link #slotsPerParam()} state arrays; after the update the parameter's gradient is zeroed.
+ * a fixed number of state arrays (slots); after the update the parameter's gradient is zeroed.
  * Must run with grad mode off.
  */
 abstract class Updater {
@@ -78,10 +78,6 @@ abstract class Updater {
   final NDArray tmp(NDArray x) {
     x.attach(step);
     return x;
-  }
-
-  int slotsPerParam() {
-    return slots.length;
   }
 
   OptimizerState state() {

@@ -78,15 +78,6 @@ public final class WeightSnapshot implements Serializable {
     return new WeightSnapshot(names, shapes, newValues);
   }
 
-  /** @return a deep copy */
-  public WeightSnapshot copy() {
-    float[][] v = new float[values.length][];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = values[i].clone();
-    }
-    return new WeightSnapshot(names.clone(), shapes.clone(), v);
-  }
-
   /** @return the first parameter name holding a NaN or infinite value, or null */
   public String firstNonFinite() {
     for (int i = 0; i < values.length; i++) {
