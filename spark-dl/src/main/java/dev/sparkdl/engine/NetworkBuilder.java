@@ -35,6 +35,7 @@ import dev.sparkdl.spec.Recurrent;
 import dev.sparkdl.spec.Rescaling;
 import dev.sparkdl.spec.Reshape;
 import dev.sparkdl.spec.Sequential;
+import dev.sparkdl.spec.Shapes;
 import dev.sparkdl.spec.SpecException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -234,7 +235,7 @@ final class NetworkBuilder {
     for (int a = 0; a < 2; a++) {
       pad[a] = 0;
       if ("same".equals(c.padding())) {
-        int[] p = same(shape.get(a), c.kernelSize().get(a), c.strides().get(a), c.dilationRate().get(a));
+        int[] p = Shapes.samePadding(shape.get(a), c.kernelSize().get(a), c.strides().get(a), c.dilationRate().get(a));
         pad[a] = Math.min(p[0], p[1]);
         extra[a] = new int[] {p[0] - pad[a], p[1] - pad[a]};
       }
@@ -261,7 +262,7 @@ final class NetworkBuilder {
     int pad = 0;
     int[][] extra = new int[1][];
     if ("same".equals(c.padding())) {
-      int[] p = same(shape.get(0), c.kernelSize(), c.strides(), c.dilationRate());
+      int[] p = Shapes.samePadding(shape.get(0), c.kernelSize(), c.strides(), c.dilationRate());
       pad = Math.min(p[0], p[1]);
       extra[0] = new int[] {p[0] - pad, p[1] - pad};
     }
@@ -292,7 +293,7 @@ final class NetworkBuilder {
       kernel[a] = p.poolSize().get(a);
       stride[a] = p.strides().get(a);
       if ("same".equals(p.padding())) {
-        int[] s = same(shape.get(a), p.poolSize().get(a), p.strides().get(a), 1);
+        int[] s = Shapes.samePadding(shape.get(a), p.poolSize().get(a), p.strides().get(a), 1);
         if (s[0] == 0) {
           ceil |= s[1] > 0; // only an extra position after: PyTorch's ceil mode
         } else if (s[0] == s[1]) {
@@ -386,12 +387,6 @@ final class NetworkBuilder {
     long[] d = s.getShape();
     d[axis] = size;
     return new Shape(d);
-  }
-
-  private static int[] same(int in, int kernel, int stride, int dilation) {
-    int out = (in + stride - 1) / stride;
-    int total = Math.max((out - 1) * stride + dilation * (kernel - 1) + 1 - in, 0);
-    return new int[] {total / 2, total - total / 2};
   }
 
   private static Shape batched(long batch, List<Integer> shape) {

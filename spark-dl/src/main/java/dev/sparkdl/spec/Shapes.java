@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Keras' output-size arithmetic for convolutions and pooling, and shape checks. */
-final class Shapes {
+public final class Shapes {
   static final List<String> PADDINGS = List.of("valid", "same");
 
   private Shapes() {}
@@ -29,8 +29,13 @@ final class Shapes {
     return in < span ? 0 : (in - span) / stride + 1;
   }
 
-  /** Keras' 'same' padding along one axis: {before, after}. */
-  static int[] samePadding(int in, int kernel, int stride, int dilation) {
+  /**
+   * Keras' (TensorFlow's) 'same' padding along one axis, which may put one more row after than
+   * before.
+   *
+   * @return {before, after}
+   */
+  public static int[] samePadding(int in, int kernel, int stride, int dilation) {
     int out = (in + stride - 1) / stride;
     int total = Math.max((out - 1) * stride + dilation * (kernel - 1) + 1 - in, 0);
     return new int[] {total / 2, total - total / 2};
