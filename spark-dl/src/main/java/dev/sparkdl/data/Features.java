@@ -103,9 +103,10 @@ public final class Features {
           dst[offset + idx.getInt(i)] = f;
         }
       } else {
-        double[] d = values.toDoubleArray(); // one bulk copy out of Spark's row format
-        for (int i = 0; i < d.length; i++) {
-          float f = (float) d[i];
+        // read in place: copying the array out first (toDoubleArray) allocates a double[] per row
+        int n = values.numElements();
+        for (int i = 0; i < n; i++) {
+          float f = (float) values.getDouble(i);
           finite &= Float.isFinite(f);
           dst[offset + i] = f;
         }

@@ -64,7 +64,7 @@ final class ClassifierOutputs implements OutputColumns {
         p[i] = act[offset + i];
       }
     }
-    Object[] out = new Object[fields().length];
+    Object[] out = new Object[columns()];
     int k = 0;
     if (!rawCol.isEmpty()) {
       out[k++] = Vectors.dense(r);
@@ -76,6 +76,12 @@ final class ClassifierOutputs implements OutputColumns {
       out[k] = predict(p, thresholds);
     }
     return out;
+  }
+
+  /** The number of columns produced (called per row: {@link #fields()} builds metadata). */
+  private int columns() {
+    return (rawCol.isEmpty() ? 0 : 1) + (probabilityCol.isEmpty() ? 0 : 1)
+        + (predictionCol.isEmpty() ? 0 : 1);
   }
 
   static double predict(double[] p, double[] thresholds) {

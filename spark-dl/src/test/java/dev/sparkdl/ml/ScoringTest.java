@@ -61,6 +61,34 @@ class ScoringTest {
   }
 
   @Test
+  void everyRowKeepsItsOwnColumnsAcrossBatches() {
+    // the scorer keeps a batch of rows in buffers it reuses from batch to batch; rows of varying
+    // size (a string column that grows and shrinks), batches of 5 and a cached input (whose scan
+    // reuses one row object) must still give every output row its own columns and prediction
+    Dataset<Row> iris = Datasets.iris(spark);
+    NeuralNetClassificationModel model = new NeuralNetClassifier()
+        .setLayers(Sequential.of(Dense.units(3).activation("softmax"))).setEpochs(2)
+        .setNumWorkers(1).setVerbose(0).fit(iris);
+    Dataset<Row> input = iris.withColumn("id", org.apache.spark.sql.functions.monotonically_increasing_id())
+        .withColumn("note", org.apache.spark.sql.functions.expr("repeat('x', cast(id % 37 * 11 as int))"))
+        .repartition(3).cache();
+    for (Dataset<Row> in : List.of(input, input.filter("id >= 0"))) {
+      List<Row> rows = model.setInferenceBatchSize(5).transform(in).collectAsList();
+      assertEquals(150, rows.size());
+      java.util.Set<Long> ids = new java.util.HashSet<>();
+      for (Row r : rows) {
+        long id = r.getAs("id");
+        ids.add(id);
+        assertEquals(id % 37 * 11, r.<String>getAs("note").length(), "row " + id);
+        Vector f = r.getAs("features");
+        assertArrayEquals(model.predictProbability(f).toArray(),
+            r.<Vector>getAs("probability").toArray(), 1e-5, "row " + id);
+      }
+      assertEquals(150, ids.size());
+    }
+  }
+
+  @Test
   void binarySigmoidColumnsWorkWithBinaryEvaluator() {
     Dataset<Row> data = Datasets.iris(spark)
         .withColumn("label", org.apache.spark.sql.functions.expr("CASE WHEN label = 0 THEN 1.0 ELSE 0.0 END"));
