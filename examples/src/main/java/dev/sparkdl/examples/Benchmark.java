@@ -489,6 +489,8 @@ final class Benchmark implements Callable<Integer> {
     // the fastest any scorer fed by this DataFrame could be: scanning plus raw inference
     double ceiling = 1 / (1 / scoreRate("spark-scan-only", n) + 1 / rawScore);
     t.put("score_over_scan_plus_raw_ceiling", round(sparkScore / ceiling));
+    // how close to raw inference that ceiling itself is: what any scorer fed by Spark can reach
+    t.put("scan_plus_raw_ceiling_over_raw_djl", round(ceiling / rawScore));
   }
 
   /** @return the rows/s of a score line of this run (NaN when it is missing) */
