@@ -10,37 +10,28 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code evaluate --model PATH --input DATA}: prints {@code RESULT {json}} with the metrics. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Score labelled rows with a saved model and print the metrics.")
 final class EvaluateCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "a model saved by train")
-  String model;
-
-  @Option(names = "--input", required = true, description = "labelled rows")
-  String input;
-
-  @Option(names = "--format", description = "input format (default: from the file name)")
-  String format;
-
-  @Option(names = "--option", description = "reader option key=value (repeatable)")
-  Map<String, String> options = new LinkedHashMap<>();
+  @Mixin
+  ModelInput in = new ModelInput();
 
   @Override
   public Integer call() {
     SparkSession spark = Cli.session("evaluate");
-    PipelineModel fitted = Cli.loadModel(spark, model);
-    NeuralNetModel nn = Cli.network(fitted, model);
-    Dataset<Row> in = Cli.read(spark, JobFile.dataSource(input, format, options, "--input"),
-        "--input", false);
-    Dataset<Row> scored = Cli.transform(fitted, in);
+    PipelineModel fitted = Cli.loadModel(spark, in.model);
+    NeuralNetModel nn = Cli.network(fitted, in.model);
+    Dataset<Row> rows = in.read(spark);
+    Dataset<Row> scored = Cli.transform(fitted, rows);
     String label = nn.getOrDefault(nn.getParam("labelCol")).toString();
     Cli.requireColumns(scored, java.util.List.of(label), "--input");
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("command", "evaluate");
-    r.put("model", model);
+    r.put("model", in.model);
     r.putAll(Metrics.of(scored, label, nn instanceof NeuralNetClassificationModel));
     Cli.result(r);
     return 0;

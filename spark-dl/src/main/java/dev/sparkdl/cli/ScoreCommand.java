@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,18 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "score", mixinStandardHelpOptions = true,
     description = "Write predictions of a saved model for new rows.")
 final class ScoreCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "a model saved by train")
-  String model;
-
-  @Option(names = "--input", required = true, description = "the rows to score")
-  String input;
-
-  @Option(names = "--format", description = "input format: csv, parquet, json, libsvm, mnist-idx"
-      + " (default: from the file name)")
-  String format;
-
-  @Option(names = "--option", description = "reader option key=value (repeatable)")
-  Map<String, String> options = new LinkedHashMap<>();
+  @Mixin
+  ModelInput in = new ModelInput();
 
   @Option(names = "--output", required = true, description = "where to write the predictions")
   String output;
@@ -58,8 +49,8 @@ final class ScoreCommand implements Callable<Integer> {
           + outputFormat + "\".");
     }
     SparkSession spark = Cli.session("score");
-    PipelineModel fitted = Cli.loadModel(spark, model);
-    NeuralNetModel nn = Cli.network(fitted, model);
+    PipelineModel fitted = Cli.loadModel(spark, in.model);
+    NeuralNetModel nn = Cli.network(fitted, in.model);
     if (batchSize != null) {
       if (nn instanceof NeuralNetClassificationModel c) {
         c.setInferenceBatchSize(batchSize);
@@ -67,10 +58,10 @@ final class ScoreCommand implements Callable<Integer> {
         ((NeuralNetRegressionModel) nn).setInferenceBatchSize(batchSize);
       }
     }
-    Dataset<Row> in = Cli.read(spark, JobFile.dataSource(input, format, options, "--input"), "--input", false);
-    Dataset<Row> scored = Cli.transform(fitted, in);
+    Dataset<Row> data = in.read(spark);
+    Dataset<Row> scored = Cli.transform(fitted, data);
     List<Column> cols = new ArrayList<>();
-    for (String c : in.columns()) {
+    for (String c : data.columns()) {
       cols.add(functions.col(c));
     }
     List<String> outCols = Arrays.asList(scored.columns());
@@ -95,7 +86,7 @@ final class ScoreCommand implements Callable<Integer> {
     long rows = spark.read().format(outputFormat).option("header", "true").load(output).count();
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("command", "score");
-    r.put("model", model);
+    r.put("model", in.model);
     r.put("output", output);
     r.put("rows", rows);
     r.put("seconds", Metrics.round((System.nanoTime() - t0) / 1e9));
