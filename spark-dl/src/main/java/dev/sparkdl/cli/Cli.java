@@ -60,7 +60,8 @@ final class Cli {
     Path p = new Path(path);
     try {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (fs.globStatus(p) == null || fs.globStatus(p).length == 0) {
+      org.apache.hadoop.fs.FileStatus[] found = fs.globStatus(p);
+      if (found == null || found.length == 0) {
         throw new JobFileException(key + ": cannot read " + path + ": no such file or directory.");
       }
     } catch (IOException e) {

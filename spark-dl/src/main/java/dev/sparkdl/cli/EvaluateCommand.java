@@ -11,7 +11,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code evaluate --model PATH --input DATA}: prints {@code RESULT {json}} with the metrics. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,

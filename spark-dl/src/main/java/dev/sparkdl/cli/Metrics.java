@@ -11,7 +11,21 @@ import org.apache.spark.sql.Row;
 final class Metrics {
   private Metrics() {}
 
-  static Map<String, Object> of(Dataset<Row> scored, String labelCol, boolean classification) {
+  /**
+   * Scores once: the label and prediction columns are cached for the row count and each metric
+   * (every evaluator runs its own Spark job, which would otherwise run the network again).
+   */
+  static Map<String, Object> of(Dataset<Row> scoredRows, String labelCol, boolean classification) {
+    Dataset<Row> scored = scoredRows.select(labelCol, "prediction").persist();
+    try {
+      return metrics(scored, labelCol, classification);
+    } finally {
+      scored.unpersist();
+    }
+  }
+
+  private static Map<String, Object> metrics(Dataset<Row> scored, String labelCol,
+      boolean classification) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rows", scored.count());
     if (classification) {

@@ -1,8 +1,6 @@
 package dev.sparkdl.cli;
 
-import dev.sparkdl.ml.NeuralNetClassificationModel;
 import dev.sparkdl.ml.NeuralNetModel;
-import dev.sparkdl.ml.NeuralNetRegressionModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -52,11 +50,7 @@ final class ScoreCommand implements Callable<Integer> {
     PipelineModel fitted = Cli.loadModel(spark, in.model);
     NeuralNetModel nn = Cli.network(fitted, in.model);
     if (batchSize != null) {
-      if (nn instanceof NeuralNetClassificationModel c) {
-        c.setInferenceBatchSize(batchSize);
-      } else {
-        ((NeuralNetRegressionModel) nn).setInferenceBatchSize(batchSize);
-      }
+      nn.setInferenceBatchSize(batchSize);
     }
     Dataset<Row> data = in.read(spark);
     Dataset<Row> scored = Cli.transform(fitted, data);

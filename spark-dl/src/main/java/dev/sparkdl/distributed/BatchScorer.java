@@ -1,5 +1,6 @@
 package dev.sparkdl.distributed;
 
+import ai.djl.Device;
 import dev.sparkdl.data.Features;
 import dev.sparkdl.data.InternalRows;
 import dev.sparkdl.engine.Engines;
@@ -48,7 +49,6 @@ public final class BatchScorer {
    * @param inputShape the per-sample input shape
    * @param featuresCol the features column
    * @param batchSize rows per prediction call
-   * @param threads PyTorch threads per task; 0 = {@link DistributedTrainer#threadsPerTask}
    * @param outputs the columns to append
    * @param device auto, cpu or gpu
    */
@@ -58,7 +58,6 @@ public final class BatchScorer {
       List<Integer> inputShape,
       String featuresCol,
       int batchSize,
-      int threads,
       OutputColumns outputs,
       String device)
       implements Serializable {}
@@ -78,13 +77,10 @@ public final class BatchScorer {
     int featuresIndex = in.fieldIndex(plan.featuresCol());
     DataType featuresType = in.apply(featuresIndex).dataType();
     RDD<InternalRow> input = InternalRows.of(data);
-    Plan resolved = plan.threads() > 0 ? plan
-        : new Plan(plan.specJson(), plan.modelKey(), plan.inputShape(), plan.featuresCol(),
-            plan.batchSize(), DistributedTrainer.threadsPerTask(
-                JavaSparkContext.fromSparkContext(input.sparkContext()), input.getNumPartitions()),
-            plan.outputs(), plan.device());
+    int threads = DistributedTrainer.threadsPerTask(
+        JavaSparkContext.fromSparkContext(input.sparkContext()), input.getNumPartitions());
     JavaRDD<InternalRow> scored = input.toJavaRDD().mapPartitions(
-        rows -> new Batches(rows, resolved, weights, featuresIndex, featuresType), true);
+        rows -> new Batches(rows, plan, threads, weights, featuresIndex, featuresType), true);
     return InternalRows.dataFrame(data.sparkSession(), scored.rdd(), out);
   }
 
@@ -92,12 +88,14 @@ public final class BatchScorer {
   private static final class Batches implements Iterator<InternalRow> {
     private final Iterator<InternalRow> rows;
     private final Plan plan;
+    private final int threads;
     private final Broadcast<WeightSnapshot> weights;
     private final int featuresIndex;
     private final DataType featuresType;
     private final List<InternalRow> batch = new ArrayList<>();
     private final List<Function1<Object, Object>> toCatalyst = new ArrayList<>();
     private Network net;
+    private String poolKey;
     private UnsafeRow[] slots;
     private byte[][] buffers;
     private int width;
@@ -107,10 +105,11 @@ public final class BatchScorer {
     private int next;
     private long rowNumber;
 
-    Batches(Iterator<InternalRow> rows, Plan plan, Broadcast<WeightSnapshot> weights,
+    Batches(Iterator<InternalRow> rows, Plan plan, int threads, Broadcast<WeightSnapshot> weights,
         int featuresIndex, DataType featuresType) {
       this.rows = rows;
       this.plan = plan;
+      this.threads = threads;
       this.weights = weights;
       this.featuresIndex = featuresIndex;
       this.featuresType = featuresType;
@@ -150,10 +149,13 @@ public final class BatchScorer {
 
     private void fill() {
       if (net == null) {
-        Engines.setIntraOpThreads(plan.threads());
-        net = NetworkPool.borrow(plan.modelKey(), () -> {
+        Engines.setIntraOpThreads(threads);
+        Device device = TaskDevices.current(plan.device());
+        // pooled per model and device: a network must not move to another task's GPU
+        poolKey = plan.modelKey() + "@" + device;
+        net = NetworkPool.borrow(poolKey, () -> {
           Network n = Network.create(Sequential.fromJson(plan.specJson()), null, plan.inputShape(), 0,
-              TaskDevices.current(plan.device()));
+              device);
           n.setWeights(weights.value());
           return n;
         });
@@ -220,7 +222,7 @@ public final class BatchScorer {
 
     private void close() {
       if (net != null) {
-        NetworkPool.giveBack(plan.modelKey(), net);
+        NetworkPool.giveBack(poolKey, net);
         net = null;
       }
     }

@@ -8,12 +8,4 @@ package dev.sparkdl.engine;
  * @param initializer how it starts: an {@link dev.sparkdl.spec.Initializers} name, or {@code
  *     orthogonal}, or {@code unit_forget_bias} (zeros with LSTM's forget-gate block at 1)
  */
-record KerasWeight(String name, int[] shape, String initializer) {
-  int size() {
-    int n = 1;
-    for (int d : shape) {
-      n *= d;
-    }
-    return n;
-  }
-}
+record KerasWeight(String name, int[] shape, String initializer) {}

@@ -40,7 +40,6 @@ import dev.sparkdl.spec.SpecException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
@@ -77,8 +76,8 @@ final class NetworkBuilder {
       List<LayerWeights> layers) {}
 
   /** A layer's block and, once initialised, how its parameters map to Keras. */
-  private record Part(int layer, Block block, Function<List<Integer>, List<KerasWeight>> keras,
-      WeightConverter converter, List<String> names, List<Integer> inputShape) {}
+  private record Part(int layer, Block block, List<KerasWeight> keras,
+      WeightConverter converter, List<String> names) {}
 
   private NetworkBuilder() {}
 
@@ -97,7 +96,7 @@ final class NetworkBuilder {
       if (layer instanceof Dense d) {
         Block b = Linear.builder().setUnits(d.units()).optBias(d.useBias()).build();
         int in = shape.get(shape.size() - 1);
-        parts.add(permuted(i, b, shape, d.useBias(),
+        parts.add(permuted(i, b, d.useBias(),
             new int[] {in, d.units()}, DENSE_AXES, d.kernelInitializer(), d.units(),
             d.biasInitializer()));
         body.add(b);
@@ -123,9 +122,9 @@ final class NetworkBuilder {
       } else if (layer instanceof Embedding e) {
         EmbeddingBlock b = new EmbeddingBlock(e.inputDim(), e.outputDim());
         int[] kshape = {e.inputDim(), e.outputDim()};
-        parts.add(new Part(i, b, s -> List.of(new KerasWeight("embeddings", kshape, "random_uniform")),
+        parts.add(new Part(i, b, List.of(new KerasWeight("embeddings", kshape, "random_uniform")),
             new WeightConverter.Permuted(new int[][] {kshape}, new int[][] {null}),
-            List.of("embeddings"), shape));
+            List.of("embeddings")));
         body.add(b);
       } else if (layer instanceof Activation a) {
         activation = a.activation();
@@ -138,11 +137,11 @@ final class NetworkBuilder {
             .optEpsilon((float) b.epsilon())
             .build();
         int[] c = {shape.get(shape.size() - 1)};
-        parts.add(new Part(i, bn, s -> List.of(new KerasWeight("gamma", c, "ones"),
+        parts.add(new Part(i, bn, List.of(new KerasWeight("gamma", c, "ones"),
             new KerasWeight("beta", c, "zeros"), new KerasWeight("moving_mean", c, "zeros"),
             new KerasWeight("moving_variance", c, "ones")),
             new WeightConverter.Permuted(new int[][] {c, c, c, c}, new int[4][]),
-            List.of("gamma", "beta", "moving_mean", "moving_variance"), shape));
+            List.of("gamma", "beta", "moving_mean", "moving_variance")));
         body.add(bn);
       } else if (layer instanceof Flatten) {
         body.add(Blocks.batchFlattenBlock());
@@ -159,17 +158,14 @@ final class NetworkBuilder {
         List<LayerBuilder.Weight> decl = lb.weights(layer, shape);
         int[][] kshapes = new int[decl.size()][];
         List<String> names = new ArrayList<>();
+        List<KerasWeight> keras = new ArrayList<>();
         for (int w = 0; w < decl.size(); w++) {
           kshapes[w] = decl.get(w).shape().stream().mapToInt(Integer::intValue).toArray();
           names.add(decl.get(w).name());
+          keras.add(new KerasWeight(decl.get(w).name(), kshapes[w], decl.get(w).initializer()));
         }
-        parts.add(new Part(i, b, s -> {
-          List<KerasWeight> k = new ArrayList<>();
-          for (int w = 0; w < decl.size(); w++) {
-            k.add(new KerasWeight(decl.get(w).name(), kshapes[w], decl.get(w).initializer()));
-          }
-          return k;
-        }, new WeightConverter.Permuted(kshapes, new int[decl.size()][]), names, shape));
+        parts.add(new Part(i, b, keras, new WeightConverter.Permuted(kshapes, new int[decl.size()][]),
+            names));
         body.add(b);
       } else {
         throw new SpecException(
@@ -195,7 +191,7 @@ final class NetworkBuilder {
     List<LayerWeights> weights = new ArrayList<>();
     for (Part part : parts) {
       LayerSpec owner = layers.get(part.layer());
-      String prefix = part.layer() + "_" + snake(owner.className()) + "/";
+      String prefix = part.layer() + "_" + LayerTypes.snakeCase(owner.className()) + "/";
       int first = params.size();
       List<Parameter> own = new ArrayList<>(part.block().getParameters().values());
       if (own.size() != part.names().size()) {
@@ -209,23 +205,23 @@ final class NetworkBuilder {
             param.getArray().getShape().getShape(), param.requiresGradient()));
       }
       weights.add(new LayerWeights(prefix, first, own.size(),
-          part.keras().apply(part.inputShape()), part.converter()));
+          part.keras(), part.converter()));
     }
     return new Built(body, head, params, infos, weights);
   }
 
-  private static Part permuted(int layer, Block b, List<Integer> input, boolean bias,
+  private static Part permuted(int layer, Block b, boolean bias,
       int[] kernelShape, int[] axes, String kernelInit, int units, String biasInit) {
     int[] biasShape = {units};
     if (bias) {
-      return new Part(layer, b, s -> List.of(new KerasWeight("kernel", kernelShape, kernelInit),
+      return new Part(layer, b, List.of(new KerasWeight("kernel", kernelShape, kernelInit),
           new KerasWeight("bias", biasShape, biasInit)),
           new WeightConverter.Permuted(new int[][] {kernelShape, biasShape}, new int[][] {axes, null}),
-          List.of("kernel", "bias"), input);
+          List.of("kernel", "bias"));
     }
-    return new Part(layer, b, s -> List.of(new KerasWeight("kernel", kernelShape, kernelInit)),
+    return new Part(layer, b, List.of(new KerasWeight("kernel", kernelShape, kernelInit)),
         new WeightConverter.Permuted(new int[][] {kernelShape}, new int[][] {axes}),
-        List.of("kernel"), input);
+        List.of("kernel"));
   }
 
   private static void conv2d(SequentialBlock body, List<Part> parts, int i, Conv2D c,
@@ -233,7 +229,6 @@ final class NetworkBuilder {
     int[] pad = new int[2];
     int[][] extra = new int[2][];
     for (int a = 0; a < 2; a++) {
-      pad[a] = 0;
       if ("same".equals(c.padding())) {
         int[] p = Shapes.samePadding(shape.get(a), c.kernelSize().get(a), c.strides().get(a), c.dilationRate().get(a));
         pad[a] = Math.min(p[0], p[1]);
@@ -253,7 +248,7 @@ final class NetworkBuilder {
     body.add(conv);
     body.add(lambda(x -> x.transpose(0, 2, 3, 1), "channels_last"));
     int[] kernel = {c.kernelSize().get(0), c.kernelSize().get(1), shape.get(2), c.filters()};
-    parts.add(permuted(i, conv, shape, c.useBias(), kernel, CONV2D_AXES, c.kernelInitializer(),
+    parts.add(permuted(i, conv, c.useBias(), kernel, CONV2D_AXES, c.kernelInitializer(),
         c.filters(), c.biasInitializer()));
   }
 
@@ -279,7 +274,7 @@ final class NetworkBuilder {
     body.add(conv);
     body.add(lambda(x -> x.transpose(0, 2, 1), "channels_last"));
     int[] kernel = {c.kernelSize(), shape.get(1), c.filters()};
-    parts.add(permuted(i, conv, shape, c.useBias(), kernel, CONV1D_AXES, c.kernelInitializer(),
+    parts.add(permuted(i, conv, c.useBias(), kernel, CONV1D_AXES, c.kernelInitializer(),
         c.filters(), c.biasInitializer()));
   }
 
@@ -346,11 +341,11 @@ final class NetworkBuilder {
     int[] recurrent = {r.units(), rows};
     int[] bias = "GRU".equals(r.kind()) ? new int[] {2, rows} : new int[] {rows};
     String biasInit = "LSTM".equals(r.kind()) ? "unit_forget_bias" : "zeros";
-    parts.add(new Part(i, b, s -> List.of(new KerasWeight("kernel", kernel, "glorot_uniform"),
+    parts.add(new Part(i, b, List.of(new KerasWeight("kernel", kernel, "glorot_uniform"),
         new KerasWeight("recurrent_kernel", recurrent, "orthogonal"),
         new KerasWeight("bias", bias, biasInit)),
         new WeightConverter.Recurrent(r.kind(), r.units(), in, r.gates()),
-        List.of("w_ih", "w_hh", "b_ih", "b_hh"), shape));
+        List.of("w_ih", "w_hh", "b_ih", "b_hh")));
   }
 
   /** Pads channels-first spatial axes (from {@code firstAxis}) where {@code extra} says. */
@@ -400,9 +395,5 @@ final class NetworkBuilder {
 
   private static Block lambda(Function<NDArray, NDArray> f, String name) {
     return new LambdaBlock(list -> new NDList(f.apply(list.singletonOrThrow())), name);
-  }
-
-  static String snake(String cls) {
-    return cls.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
   }
 }

@@ -179,7 +179,7 @@ final class Fitting {
       History prior = null;
       ModelState from = p.nnParams().initialModel;
       if (from != null) {
-        checkWarmStart(from, spec, prep.compile());
+        checkWarmStart(from, spec);
         initial = from.weights();
         if (from.optimizer() != null && from.compile().optimizer().getClass()
             .equals(prep.compile().optimizer().getClass())) {
@@ -226,10 +226,9 @@ final class Fitting {
   }
 
   /** A warm start needs the very network the initial model was trained with. */
-  private static void checkWarmStart(ModelState from, Sequential spec, CompileOptions compile) {
+  private static void checkWarmStart(ModelState from, Sequential spec) {
     Sequential trained = from.spec();
-    if (!trained.layers().equals(spec.layers())
-        || !trained.inputShape().equals(spec.inputShape())) {
+    if (!trained.equals(spec)) {
       throw new IllegalArgumentException(
           "initialModel was trained with another network (" + trained.toJson() + ") than this"
               + " estimator's layers (" + spec.toJson() + "). Warm start continues the same"

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkdl.callbacks.History;
-import dev.sparkdl.engine.Engines;
 import dev.sparkdl.engine.Network;
 import dev.sparkdl.engine.WeightsCodec;
 import java.io.IOException;
@@ -296,7 +295,6 @@ final class ModelIO {
         }
         history.add(new History.Epoch(e.path("epoch").asInt(), e.path("seconds").asDouble(), logs));
       }
-      Engines.pytorch();
       return new ModelState(p.path("stateId").asText(UUID.randomUUID().toString()), spec, compile,
           decoded.weights(), decoded.optimizer(), history, List.of(),
           p.path("numFeatures").asInt(), p.path("numClasses").asInt(), p.path("trainRows").asLong(),

@@ -14,6 +14,12 @@ public interface NeuralNetModel extends NeuralNetParams {
   /** @return what was learned: spec, compile options, weights, history, run statistics */
   ModelState state();
 
+  /**
+   * @param value rows per prediction call of transform()
+   * @return this model
+   */
+  NeuralNetModel setInferenceBatchSize(int value);
+
   /** @return per-epoch loss and metrics (train and validation), Keras' {@code History} */
   default History history() {
     return state().history();

@@ -44,7 +44,7 @@ final class Scoring {
     Sequential spec = state.spec();
     BatchScorer.Plan plan =
         new BatchScorer.Plan(state.specJson(), state.id(), spec.inputShape(), featuresCol,
-            batchSize, 0, outputs, device);
+            batchSize, outputs, device);
     return BatchScorer.score(dataset.toDF(), plan, weights);
   }
 

@@ -24,6 +24,14 @@ public final class LayerTypes {
 
   private static final Map<String, Reader> READERS = new LinkedHashMap<>();
 
+  /**
+   * @param className a Keras class name, e.g. {@code BatchNormalization}
+   * @return its snake_case form, as Keras names layers and functions: {@code batch_normalization}
+   */
+  public static String snakeCase(String className) {
+    return className.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+  }
+
   static {
     READERS.put("Dense", Dense::read);
     READERS.put("Activation", Activation::read);

@@ -1,6 +1,5 @@
 package dev.sparkdl.spec;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,11 +99,8 @@ public record Pooling(String kind, List<Integer> poolSize, List<Integer> strides
 
   static LayerTypes.Reader reader(String kind, int rank) {
     return c -> {
-      List<Integer> dflt = new ArrayList<>(Collections.nCopies(rank, 2));
-      List<Integer> pool = c.optInts("pool_size", rank, dflt);
-      List<Integer> strides = c.has("strides") && c.optRaw("strides") != null
-          ? c.optInts("strides", rank, null) : null;
-      c.ignore("strides");
+      List<Integer> pool = c.optInts("pool_size", rank, Collections.nCopies(rank, 2));
+      List<Integer> strides = c.optRaw("strides") != null ? c.optInts("strides", rank, null) : null;
       Pooling p = new Pooling(kind, pool, strides, c.optString("padding", "valid"));
       c.finish();
       return p;

@@ -172,22 +172,24 @@ public record Sequential(List<LayerSpec> layers, List<Integer> inputShape) {
         "Output Shape", "Param #"));
     b.append("=".repeat(78)).append('\n');
     java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    long total = 0;
+    long frozen = 0;
     for (LayerSpec l : layers) {
-      String base = l.className().replaceAll("([a-z0-9])([A-Z])", "$1_$2")
-          .toLowerCase(java.util.Locale.ROOT);
+      String base = LayerTypes.snakeCase(l.className());
       int n = seen.merge(base, 1, Integer::sum);
       String name = n == 1 ? base : base + "_" + (n - 1);
       long params = l.paramCount(s);
+      total += params;
+      frozen += l.nonTrainableCount(s);
       s = l.outputShape(s);
       String shape = "(None, " + s.toString().replace("[", "").replace("]", "") + ")";
       b.append(String.format(java.util.Locale.ROOT, " %-40s %-22s %,12d%n",
           name + " (" + l.className() + ")", shape, params));
     }
-    long[] c = counts();
     b.append("=".repeat(78)).append('\n');
     b.append(String.format(java.util.Locale.ROOT,
-        "Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n", c[0], c[0] - c[1],
-        c[1]));
+        "Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n", total,
+        total - frozen, frozen));
     b.append(rule);
     return b.toString();
   }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** The Keras-form JSON codec for specs (Jackson, the version Spark ships). */
@@ -214,7 +213,7 @@ final class SpecJson {
         throw new SpecException(cls + ": label_smoothing is not supported.");
       }
       c.finish();
-      return new Loss(snake(cls), delta);
+      return new Loss(LayerTypes.snakeCase(cls), delta);
     }
     throw new SpecException(
         "A loss must be a name such as \"mse\" or {\"class_name\": \"Huber\", \"config\": {...}}."
@@ -327,10 +326,5 @@ final class SpecJson {
       throw new SpecException("compile: `metrics` must be a list of names. Received: " + m);
     }
     return new CompileOptions(loss, opt, metrics);
-  }
-
-  /** CamelCase class name to Keras' snake_case function name: Huber → huber. */
-  static String snake(String cls) {
-    return cls.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
   }
 }
