@@ -298,8 +298,8 @@ final class ModelIO {
       return new ModelState(p.path("stateId").asText(UUID.randomUUID().toString()), spec, compile,
           decoded.weights(), decoded.optimizer(), history, List.of(),
           p.path("numFeatures").asInt(), p.path("numClasses").asInt(), p.path("trainRows").asLong(),
-          p.path("validationRows").asLong(), p.path("trainSeconds").asDouble(),
-          p.path("conversionSeconds").asDouble());
+          p.path("validationRows").asLong(), p.path("conversionSeconds").asDouble(),
+          p.path("trainSeconds").asDouble());
     }
   }
 

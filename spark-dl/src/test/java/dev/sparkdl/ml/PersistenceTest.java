@@ -80,6 +80,10 @@ class PersistenceTest {
     assertEquals(expected.state().numFeatures(), actual.state().numFeatures());
     assertEquals(expected.state().numClasses(), actual.state().numClasses());
     assertEquals(expected.state().id(), actual.state().id());
+    assertEquals(expected.state().trainRows(), actual.state().trainRows());
+    assertEquals(expected.state().validationRows(), actual.state().validationRows());
+    assertEquals(expected.state().conversionSeconds(), actual.state().conversionSeconds());
+    assertEquals(expected.state().trainSeconds(), actual.state().trainSeconds());
   }
 
   @Test
