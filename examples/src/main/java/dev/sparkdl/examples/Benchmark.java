@@ -11,10 +11,6 @@ import dev.sparkdl.engine.Engines;
 import dev.sparkdl.engine.Network;
 import dev.sparkdl.ml.NeuralNetClassificationModel;
 import dev.sparkdl.ml.NeuralNetClassifier;
-import dev.sparkdl.spec.Activation;
-import dev.sparkdl.spec.BatchNormalization;
-import dev.sparkdl.spec.Dense;
-import dev.sparkdl.spec.Dropout;
 import dev.sparkdl.spec.Sequential;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -45,7 +41,7 @@ import picocli.CommandLine.Option;
     description = "spark-dl vs plain DJL vs Spark MLlib MLPC on MNIST; writes docs/benchmarks.md.")
 final class Benchmark implements Callable<Integer> {
   static final String THREADS = DistributedTrainer.THREADS_KEY;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(names = "--data", required = true, description = "folder with the MNIST IDX files")
   String data;
@@ -115,13 +111,13 @@ final class Benchmark implements Callable<Integer> {
         }
         if (only.contains("score")) {
           // the scoring task alone: speed does not depend on how well the models are trained
-          NeuralNetClassificationModel model = new NeuralNetClassifier().setLayers(courseMlp())
+          NeuralNetClassificationModel model = new NeuralNetClassifier().setLayers(MnistExample.courseMlp())
               .setOptimizer("adam").setEpochs(1).setBatchSize(128).setNumWorkers(2).setVerbose(0)
               .fit(trainDf);
           MultilayerPerceptronClassificationModel m = new MultilayerPerceptronClassifier()
               .setLayers(new int[] {784, 500, 50, 10}).setMaxIter(1).setSeed(1).fit(trainDf);
           score(testDf, model, m);
-          Map<String, Object> t = line("targets", "spark-dl", null, null);
+          Map<String, Object> t = line("targets", "spark-dl");
           scoreTargets(t);
           emit(t);
         }
@@ -154,48 +150,58 @@ final class Benchmark implements Callable<Integer> {
   /** Runs a spark-dl configuration {@code runs} times and reports the fastest run. */
   private NeuralNetClassificationModel sparkDl(SparkSession spark, Dataset<Row> train,
       Dataset<Row> testDf, int workers, int threads, int e) {
-    Object[] best = null;
+    Run best = null;
     for (int r = 0; r < runs; r++) {
-      Object[] run = sparkDlOnce(spark, train, testDf, workers, threads, e);
-      if (best == null || (Double) ((Map<?, ?>) run[1]).get("train_seconds")
-          < (Double) ((Map<?, ?>) best[1]).get("train_seconds")) {
+      Run run = sparkDlOnce(spark, train, testDf, workers, threads, e);
+      if (best == null || (Double) run.line().get("train_seconds")
+          < (Double) best.line().get("train_seconds")) {
         best = run;
       }
     }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> l = (Map<String, Object>) best[1];
-    l.put("runs", runs);
-    emit(l);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> r = (Map<String, Object>) best[2];
-    rounds.add(r);
-    emit(r);
-    return (NeuralNetClassificationModel) best[0];
+    best.line().put("runs", runs);
+    emit(best.line());
+    rounds.add(best.rounds());
+    emit(best.rounds());
+    return best.model();
   }
 
-  private Object[] sparkDlOnce(SparkSession spark, Dataset<Row> train,
+  /** One spark-dl fit: the model, its result line and its per-round statistics line. */
+  private record Run(NeuralNetClassificationModel model, Map<String, Object> line,
+      Map<String, Object> rounds) {}
+
+  /** Fits with {@code threads} PyTorch threads per task (Spark's local property), then resets it. */
+  private static NeuralNetClassificationModel fitWithThreads(SparkSession spark, int threads,
+      NeuralNetClassifier classifier, Dataset<Row> train) {
+    spark.sparkContext().setLocalProperty(THREADS, String.valueOf(threads));
+    try {
+      return classifier.fit(train);
+    } finally {
+      spark.sparkContext().setLocalProperty(THREADS, null);
+    }
+  }
+
+  private Run sparkDlOnce(SparkSession spark, Dataset<Row> train,
       Dataset<Row> testDf, int workers, int threads, int e) {
     progress("spark-dl, " + workers + " worker(s) x " + threads + " thread(s), " + e + " epochs");
-    spark.sparkContext().setLocalProperty(THREADS, String.valueOf(threads));
-    EpochProbe probe = new EpochProbe(courseMlp(), test);
+    Sequential mlp = MnistExample.courseMlp();
+    EpochProbe probe = new EpochProbe(mlp, test);
     resetPeaks();
     long t0 = System.nanoTime();
-    NeuralNetClassificationModel model = new NeuralNetClassifier()
-        .setLayers(courseMlp()).setLoss("categorical_crossentropy").setOptimizer("adam")
+    NeuralNetClassificationModel model = fitWithThreads(spark, threads, new NeuralNetClassifier()
+        .setLayers(mlp).setLoss("categorical_crossentropy").setOptimizer("adam")
         .setEpochs(e).setBatchSize(128).setNumWorkers(workers).setSeed(1).setVerbose(0)
-        .setCallbacks(probe)
-        .fit(train);
+        .setCallbacks(probe), train);
     double fitSeconds = (System.nanoTime() - t0) / 1e9 - probe.evalSeconds;
     double peak = peakMb();
+    // scored with the library's own thread rule, like the score task
     double scoreRate = sparkScore(model, testDf, test[1].length);
-    spark.sparkContext().setLocalProperty(THREADS, null);
     Map<String, Object> l = mlpLine("spark-dl", workers, threads, e, probe.trainSeconds(),
         probe.accuracies(), probe.secondsTo97(), scoreRate, peak);
     l.put("fit_seconds", round(fitSeconds));
     l.put("conversion_seconds", round(model.state().conversionSeconds()));
     Map<String, Object> r = roundLine(model.state().rounds(), workers, threads,
         model.state().conversionSeconds());
-    return new Object[] {model, l, r};
+    return new Run(model, l, r);
   }
 
   /**
@@ -205,12 +211,11 @@ final class Benchmark implements Callable<Integer> {
    */
   private void warmUp(SparkSession spark, Dataset<Row> trainDf, float[][] train) {
     progress("warm-up (not measured)");
-    new NeuralNetClassifier().setLayers(courseMlp()).setOptimizer("adam").setEpochs(1)
+    new NeuralNetClassifier().setLayers(MnistExample.courseMlp()).setOptimizer("adam").setEpochs(1)
         .setBatchSize(128).setNumWorkers(2).setVerbose(0).fit(trainDf);
-    spark.sparkContext().setLocalProperty(THREADS, "1");
-    new NeuralNetClassifier().setLayers(courseMlp()).setOptimizer("adam").setEpochs(1)
-        .setBatchSize(128).setNumWorkers(1).setVerbose(0).fit(trainDf.limit(20000));
-    spark.sparkContext().setLocalProperty(THREADS, null);
+    fitWithThreads(spark, 1, new NeuralNetClassifier().setLayers(MnistExample.courseMlp())
+        .setOptimizer("adam").setEpochs(1).setBatchSize(128).setNumWorkers(1).setVerbose(0),
+        trainDf.limit(20000));
     int n = 20000;
     PlainDjl.train(java.util.Arrays.copyOf(train[0], n * 784), java.util.Arrays.copyOf(train[1], n),
         n, test[0], test[1], 1000, 1, 128, 2);
@@ -227,7 +232,8 @@ final class Benchmark implements Callable<Integer> {
         run = once;
       }
     }
-    Map<String, Object> l = djlLine(run, e, rawScore(untrainedWeights()), peakMb());
+    double peak = peakMb();
+    Map<String, Object> l = djlLine(run, e, rawScore(), peak);
     l.put("runs", runs);
     emit(l);
   }
@@ -253,36 +259,28 @@ final class Benchmark implements Callable<Integer> {
   /** Keras' MNIST convnet: spark-dl with 2 workers against plain DJL with 2 threads. */
   private void cnn(SparkSession spark, Dataset<Row> trainDf, float[][] train, int e) {
     progress("cnn: spark-dl, 2 workers x 1 thread, " + e + " epochs");
-    spark.sparkContext().setLocalProperty(THREADS, "1");
-    EpochProbe probe = new EpochProbe(convnet(), test);
+    Sequential convnet = MnistCnn.convnet();
+    EpochProbe probe = new EpochProbe(convnet, test);
     resetPeaks();
-    NeuralNetClassificationModel model = new NeuralNetClassifier()
-        .setLayers(convnet()).setLoss("categorical_crossentropy").setOptimizer("adam")
+    fitWithThreads(spark, 1, new NeuralNetClassifier()
+        .setLayers(convnet).setLoss("categorical_crossentropy").setOptimizer("adam")
         .setEpochs(e).setBatchSize(128).setNumWorkers(2).setSeed(1).setVerbose(0)
-        .setCallbacks(probe).fit(trainDf);
+        .setCallbacks(probe), trainDf);
     double peak = peakMb();
-    spark.sparkContext().setLocalProperty(THREADS, null);
-    Map<String, Object> l = mlpLine("spark-dl", 2, 1, e, probe.trainSeconds(), probe.accuracies(),
-        probe.secondsTo97(), 0, peak);
-    l.put("task", "cnn");
-    l.remove("score_rows_per_second");
-    emit(l);
+    emit(cnnLine(mlpLine("spark-dl", 2, 1, e, probe.trainSeconds(), probe.accuracies(),
+        probe.secondsTo97(), 0, peak)));
     progress("cnn: plain DJL, one process, 2 threads, " + e + " epochs");
     resetPeaks();
     List<PlainDjl.Epoch> run = PlainDjl.train(PlainDjl.convnet(), train[0], train[1],
         train[1].length, test[0], test[1], test[1].length, e, 128, 2);
-    Map<String, Object> d = djlLine(run, e, 0, peakMb());
-    d.put("task", "cnn");
-    d.remove("score_rows_per_second");
-    emit(d);
+    emit(cnnLine(djlLine(run, e, 0, peakMb())));
   }
 
-  static Sequential convnet() {
-    return Sequential.of(
-        dev.sparkdl.spec.Conv2D.filters(32).activation("relu"), dev.sparkdl.spec.Pooling.max2D(2, 2),
-        dev.sparkdl.spec.Conv2D.filters(64).activation("relu"), dev.sparkdl.spec.Pooling.max2D(2, 2),
-        dev.sparkdl.spec.Flatten.of(), Dropout.rate(0.5), Dense.units(10).activation("softmax"))
-        .inputShape(28, 28, 1);
+  /** An mlp-shaped result line turned into the cnn task's (which has no scoring figure). */
+  private static Map<String, Object> cnnLine(Map<String, Object> l) {
+    l.put("task", "cnn");
+    l.remove("score_rows_per_second");
+    return l;
   }
 
   private MultilayerPerceptronClassificationModel mlpc(Dataset<Row> train, Dataset<Row> testDf,
@@ -315,10 +313,7 @@ final class Benchmark implements Callable<Integer> {
     double[] best = pairedScore(model, testDf, 1);
     double spark = best[0];
     double raw = best[1];
-    double scan = 0;
-    for (int i = 0; i < 3; i++) {
-      scan = Math.max(scan, noopRate(() -> testDf, n));
-    }
+    double scan = bestOf(3, () -> noopRate(() -> testDf, n));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(testDf.sparkSession().sparkContext());
     double emptyJob = Double.MAX_VALUE;
     for (int i = 0; i < 5; i++) {
@@ -326,22 +321,19 @@ final class Benchmark implements Callable<Integer> {
       jsc.parallelize(List.of(1, 2), 2).count();
       emptyJob = Math.min(emptyJob, (System.nanoTime() - t0) / 1e9);
     }
-    Map<String, Object> ej = line("score", "spark-empty-job", null, null);
+    Map<String, Object> ej = line("score", "spark-empty-job");
     ej.put("rows", 0);
     ej.put("seconds", round3(emptyJob));
     ej.put("how", "a Spark job of two tasks that do nothing, best of 5: the fixed cost of any job here");
     emit(ej);
-    Map<String, Object> sc = line("score", "spark-scan-only", null, null);
+    Map<String, Object> sc = line("score", "spark-scan-only");
     sc.put("rows", n);
     sc.put("rows_per_second", Math.round(scan));
     sc.put("how", "reading the cached test DataFrame into a noop sink, no model: Spark's own cost per row");
     emit(sc);
     emitScore("spark-dl", n, spark, "model.transform(cached test DataFrame), noop sink, local[2], best of 5");
     emitScore("djl", n, raw, "the same weights, engine Network.predict on float arrays, batches of 1024, 2 threads, best of 5");
-    double mlpcRate = 0;
-    for (int i = 0; i < 3; i++) {
-      mlpcRate = Math.max(mlpcRate, noopRate(() -> mlpc.transform(testDf), n));
-    }
+    double mlpcRate = bestOf(3, () -> noopRate(() -> mlpc.transform(testDf), n));
     emitScore("mlpc", n, mlpcRate, "MLPC's transform(), noop sink, best of 3");
 
     progress("scoring 100 000 rows (the test rows 10 times)");
@@ -363,7 +355,7 @@ final class Benchmark implements Callable<Integer> {
   private static final int BIG_COPIES = 10;
 
   private void emitScore(String system, int rows, double rate, String how) {
-    Map<String, Object> l = line("score", system, null, null);
+    Map<String, Object> l = line("score", system);
     l.put("rows", rows);
     l.put("rows_per_second", Math.round(rate));
     l.put("how", how);
@@ -376,7 +368,7 @@ final class Benchmark implements Callable<Integer> {
    */
   private double[] pairedScore(NeuralNetClassificationModel model, Dataset<Row> df, int passes) {
     long rows = (long) passes * test[1].length;
-    try (Network net = Network.create(courseMlp(), null, 0)) {
+    try (Network net = Network.create(MnistExample.courseMlp(), null, 0)) {
       net.setWeights(model.weights());
       // discarded: right after other work the JIT and GC threads still run, and raw inference
       // on two OpenMP threads slows down up to 5x while either core is taken (its threads wait
@@ -419,23 +411,20 @@ final class Benchmark implements Callable<Integer> {
     return (double) passes * test[1].length / ((System.nanoTime() - t0) / 1e9);
   }
 
-  /** Raw inference rate of the test arrays with {@code weights}, best of 3. */
-  private double rawScore(dev.sparkdl.engine.WeightSnapshot weights) {
-    try (Network net = Network.create(courseMlp(), null, 0)) {
-      net.setWeights(weights);
-      double best = 0;
-      for (int i = 0; i < 3; i++) {
-        best = Math.max(best, rawScore(net, 1));
-      }
-      return best;
+  /** Raw inference rate of the test arrays with freshly initialised weights, best of 3. */
+  private double rawScore() {
+    try (Network net = Network.create(MnistExample.courseMlp(), null, 1)) {
+      return bestOf(3, () -> rawScore(net, 1));
     }
   }
 
-  /** Weights for the raw-scoring figure of the plain DJL row: the speed does not depend on them. */
-  private static dev.sparkdl.engine.WeightSnapshot untrainedWeights() {
-    try (Network net = Network.create(courseMlp(), null, 1)) {
-      return net.weights();
+  /** @return the largest of {@code n} measured rates */
+  private static double bestOf(int n, java.util.function.DoubleSupplier rate) {
+    double best = 0;
+    for (int i = 0; i < n; i++) {
+      best = Math.max(best, rate.getAsDouble());
     }
+    return best;
   }
 
   private Map<String, Object> targets() {
@@ -445,7 +434,7 @@ final class Benchmark implements Callable<Integer> {
         mlp.put(l.get("system") + "/" + l.get("workers") + "x" + l.get("threads_per_worker"), l);
       }
     }
-    Map<String, Object> t = line("targets", "spark-dl", null, null);
+    Map<String, Object> t = line("targets", "spark-dl");
     double two = rate(mlp, "spark-dl/2x1");
     double one = rate(mlp, "spark-dl/1x1");
     double djl = rate(mlp, "djl/1x2");
@@ -522,7 +511,7 @@ final class Benchmark implements Callable<Integer> {
 
   private Map<String, Object> mlpLine(String system, int workers, int threads, int e,
       double trainSeconds, List<Double> accuracies, Double to97, double scoreRate, double peak) {
-    Map<String, Object> l = line("mlp", system, null, null);
+    Map<String, Object> l = line("mlp", system);
     l.put("workers", workers);
     l.put("threads_per_worker", threads);
     l.put("epochs", e);
@@ -553,7 +542,7 @@ final class Benchmark implements Callable<Integer> {
       average += r.averageSeconds();
     }
     int n = Math.max(1, stats.size());
-    Map<String, Object> l = line("rounds", "spark-dl", null, null);
+    Map<String, Object> l = line("rounds", "spark-dl");
     l.put("workers", workers);
     l.put("threads_per_worker", threads);
     l.put("rounds", stats.size());
@@ -568,13 +557,10 @@ final class Benchmark implements Callable<Integer> {
     return l;
   }
 
-  private static Map<String, Object> line(String task, String system, String key, Object value) {
+  private static Map<String, Object> line(String task, String system) {
     Map<String, Object> l = new LinkedHashMap<>();
     l.put("task", task);
     l.put("system", system);
-    if (key != null) {
-      l.put(key, value);
-    }
     return l;
   }
 
@@ -613,13 +599,6 @@ final class Benchmark implements Callable<Integer> {
     return gz.toFile().exists() ? gz : dir.resolve(base);
   }
 
-  static Sequential courseMlp() {
-    return Sequential.of(
-        Dense.units(500), BatchNormalization.defaults(), Dropout.rate(0.3), Activation.of("relu"),
-        Dense.units(50), BatchNormalization.defaults(), Dropout.rate(0.3), Activation.of("relu"),
-        Dense.units(10).activation("softmax")).inputShape(784);
-  }
-
   static String blas() {
     try {
       return dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
@@ -648,11 +627,11 @@ final class Benchmark implements Callable<Integer> {
   }
 
   static double round(double v) {
-    return Math.round(v * 10000) / 10000.0;
+    return Support.round(v, 4);
   }
 
   static double round3(double v) {
-    return Math.round(v * 1000) / 1000.0;
+    return Support.round(v, 3);
   }
 
   /** Scores the test set after every epoch on the driver; its time is kept out of training. */

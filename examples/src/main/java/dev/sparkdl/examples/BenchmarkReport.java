@@ -122,10 +122,10 @@ final class BenchmarkReport {
     target(s, "round overhead at the default averaging frequency (2 workers)", "< 10 %", targets.get("round_overhead_fraction_2w"), 0.10, false);
     s.append("\nThe JSON lines the run printed:\n\n```\n");
     for (Map<String, Object> l : lines) {
-      s.append(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(l)).append('\n');
+      s.append(Benchmark.JSON.writeValueAsString(l)).append('\n');
     }
     for (Map<String, Object> r : rounds) {
-      s.append(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(r)).append('\n');
+      s.append(Benchmark.JSON.writeValueAsString(r)).append('\n');
     }
     s.append("```\n\n").append(MARKER).append(kept);
     Files.createDirectories(out.toAbsolutePath().getParent());

@@ -41,20 +41,25 @@ final class MnistCnn implements Callable<Integer> {
 
   @Mixin SparkOptions spark;
 
+  /** Keras' MNIST convnet example (34,826 parameters). */
+  static Sequential convnet() {
+    return Sequential.of(
+        Conv2D.filters(32).kernelSize(3, 3).activation("relu"),
+        Pooling.max2D(2, 2),
+        Conv2D.filters(64).kernelSize(3, 3).activation("relu"),
+        Pooling.max2D(2, 2),
+        Flatten.of(),
+        Dropout.rate(0.5),
+        Dense.units(10).activation("softmax")).inputShape(28, 28, 1);
+  }
+
   @Override
   public Integer call() {
     SparkSession session = Support.spark(spark.master, "spark-dl mnist-cnn");
     try {
       Dataset<Row> train = Mnist.train(session, data, spark.workers);
       Dataset<Row> test = Mnist.test(session, data, spark.workers);
-      Sequential convnet = Sequential.of(
-          Conv2D.filters(32).kernelSize(3, 3).activation("relu"),
-          Pooling.max2D(2, 2),
-          Conv2D.filters(64).kernelSize(3, 3).activation("relu"),
-          Pooling.max2D(2, 2),
-          Flatten.of(),
-          Dropout.rate(0.5),
-          Dense.units(10).activation("softmax")).inputShape(28, 28, 1);
+      Sequential convnet = convnet();
       System.out.print(convnet.summary());
       NeuralNetClassificationModel model = new NeuralNetClassifier()
           .setLayers(convnet).setLoss("categorical_crossentropy").setOptimizer("adam")

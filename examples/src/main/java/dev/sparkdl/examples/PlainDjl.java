@@ -46,10 +46,6 @@ final class PlainDjl {
         .add(Linear.builder().setUnits(10).build());
   }
 
-  /**
-   * Trains with Adam (lr 0.001, Keras' epsilon 1e-7), evaluating test accuracy after every epoch
-   * (not counted in the training time).
-   */
   /** Keras' MNIST convnet with DJL's (channels-first) blocks. */
   static SequentialBlock convnet() {
     return new SequentialBlock()
@@ -65,6 +61,10 @@ final class PlainDjl {
         .add(Linear.builder().setUnits(10).build());
   }
 
+  /**
+   * Trains with Adam (lr 0.001, Keras' epsilon 1e-7), evaluating test accuracy after every epoch
+   * (not counted in the training time).
+   */
   static List<Epoch> train(float[] x, float[] y, int n, float[] testX, float[] testY, int testN,
       int epochs, int batchSize, int threads) {
     return train(courseMlp(), x, y, n, testX, testY, testN, epochs, batchSize, threads);

@@ -28,9 +28,14 @@ class CommandLineTest {
   void data() throws IOException {
     TestSpark.session();
     csv = dir.resolve("iris.csv");
+    Files.write(csv, irisCsv());
+  }
+
+  /** @return the bundled iris data set as CSV bytes (header included) */
+  static byte[] irisCsv() throws IOException {
     try (InputStream in = new GZIPInputStream(
         CommandLineTest.class.getResourceAsStream("/dev/sparkdl/datasets/iris.csv.gz"))) {
-      Files.write(csv, in.readAllBytes());
+      return in.readAllBytes();
     }
   }
 
@@ -66,12 +71,17 @@ class CommandLineTest {
   }
 
   static JsonNode result(Object[] run) throws IOException {
-    for (String line : ((String) run[1]).split("\n")) {
+    return result((String) run[1], (String) run[1] + run[2]);
+  }
+
+  /** @return the JSON of the {@code RESULT} line a command printed; fails showing {@code log} */
+  static JsonNode result(String stdout, String log) throws IOException {
+    for (String line : stdout.split("\n")) {
       if (line.startsWith("RESULT ")) {
         return new ObjectMapper().readTree(line.substring(7));
       }
     }
-    throw new AssertionError("no RESULT line in: " + run[1] + run[2]);
+    throw new AssertionError("no RESULT line in: " + log);
   }
 
   @Test

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkdl.testing.TestSpark;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +24,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,12 +164,7 @@ class StandaloneClusterIT {
 
   private record Run(int code, String output) {
     JsonNode result() throws IOException {
-      for (String line : output.split("\n")) {
-        if (line.startsWith("RESULT ")) {
-          return new ObjectMapper().readTree(line.substring(7));
-        }
-      }
-      throw new AssertionError("no RESULT line:\n" + log());
+      return CommandLineTest.result(output, "\n" + log());
     }
 
     String log() {
@@ -241,11 +234,8 @@ class StandaloneClusterIT {
 
   /** Iris as two CSV files: 120 training rows and 30 test rows (every fifth row). */
   private static Path[] irisSplit() throws IOException {
-    List<String> lines;
-    try (InputStream in = new GZIPInputStream(
-        StandaloneClusterIT.class.getResourceAsStream("/dev/sparkdl/datasets/iris.csv.gz"))) {
-      lines = Arrays.asList(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
-    }
+    List<String> lines = Arrays.asList(
+        new String(CommandLineTest.irisCsv(), StandardCharsets.UTF_8).split("\n"));
     List<String> train = new ArrayList<>(List.of(lines.get(0)));
     List<String> test = new ArrayList<>(List.of(lines.get(0)));
     for (int i = 1; i < lines.size(); i++) {

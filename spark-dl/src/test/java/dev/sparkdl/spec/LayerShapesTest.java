@@ -68,10 +68,7 @@ class LayerShapesTest {
 
   @Test
   void summaryHasKerasCounts() {
-    Sequential mlp = Sequential.of(
-        Dense.units(500), BatchNormalization.defaults(), Dropout.rate(0.3), Activation.of("relu"),
-        Dense.units(50), BatchNormalization.defaults(), Dropout.rate(0.3), Activation.of("relu"),
-        Dense.units(10).activation("softmax")).inputShape(784);
+    Sequential mlp = KerasJsonTest.COURSE_MLP;
     String s = mlp.summary();
     assertTrue(s.contains("dense (Dense)"), s);
     assertTrue(s.contains("(None, 500)"), s);
@@ -82,9 +79,7 @@ class LayerShapesTest {
     assertTrue(s.contains("Trainable params: 419,160"), s);
     assertTrue(s.contains("Non-trainable params: 1,100"), s);
     assertEquals(420_260, mlp.paramCount());
-    Sequential cnn = Sequential.of(Conv2D.filters(32).activation("relu"), Pooling.max2D(2, 2),
-        Conv2D.filters(64).activation("relu"), Pooling.max2D(2, 2), Flatten.of(), Dropout.rate(0.5),
-        Dense.units(10).activation("softmax")).inputShape(28, 28, 1);
+    Sequential cnn = KerasJsonTest.CONVNET;
     // Keras' mnist_convnet example: 34,826 parameters
     assertEquals(34_826, cnn.paramCount());
     assertTrue(cnn.summary().contains("(None, 5, 5, 64)"), cnn.summary());
