@@ -47,6 +47,7 @@ public final class Network implements AutoCloseable {
   private final List<Parameter> params;
   private final List<ParamInfo> infos;
   private final List<LayerWeights> layers;
+  private final List<NetworkBuilder.NormLayer> norms;
   private final ParameterStore store;
   private final LossFunction loss;
   private final MetricFunctions metrics;
@@ -74,6 +75,7 @@ public final class Network implements AutoCloseable {
       this.params = built.params();
       this.infos = built.infos();
       this.layers = built.layers();
+      this.norms = built.norms();
       this.store = new ParameterStore(manager, false);
       setWeights(initialWeights(seed));
       if (compile != null) {
@@ -235,6 +237,67 @@ public final class Network implements AutoCloseable {
     return KerasLayout.describe(layers);
   }
 
+  /**
+   * @return which snapshot arrays are trained and where the BatchNormalization layers keep
+   *     their moving statistics
+   */
+  public WeightLayout layout() {
+    boolean[] trainable = new boolean[infos.size()];
+    for (int i = 0; i < trainable.length; i++) {
+      trainable[i] = infos.get(i).trainable();
+    }
+    int[] mean = new int[norms.size()];
+    int[] variance = new int[norms.size()];
+    for (int l = 0; l < mean.length; l++) {
+      mean[l] = norms.get(l).meanParam();
+      variance[l] = norms.get(l).varianceParam();
+    }
+    return new WeightLayout(trainable, mean, variance);
+  }
+
+  /**
+   * Per-channel moments of what BatchNormalization layer {@code layer} receives for these
+   * inputs in inference mode (dropout off, the layers before it normalising with their moving
+   * statistics) — what its moving mean and variance estimate.
+   *
+   * @param layer the normalization layer, from 0 in network order (see {@link #layout()})
+   * @param x {@code n × inputSize} inputs
+   * @param n samples
+   * @return moments over every axis but the last (channels); counts values, not samples
+   */
+  public Moments normalizationInputMoments(int layer, float[] x, int n) {
+    Engines.gradMode(false);
+    int child = norms.get(layer).child();
+    try (NDManager step = manager.newSubManager()) {
+      NDList in = new NDList(step.create(x, batchShape(n)));
+      for (int c = 0; c < child; c++) {
+        in = body.getChildren().valueAt(c).forward(store, in, false);
+      }
+      NDArray a = in.singletonOrThrow();
+      long channels = a.getShape().get(a.getShape().dimension() - 1);
+      NDArray flat = a.reshape(-1, channels);
+      long count = flat.getShape().get(0);
+      NDArray mean = flat.mean(new int[] {0});
+      NDArray m2 = flat.sub(mean).square().sum(new int[] {0});
+      return new Moments(count, toDoubles(mean), toDoubles(m2));
+    }
+  }
+
+  /**
+   * Sets the learning rate of the optimizer (a schedule or warm-up changes it between steps);
+   * the optimizer's state is kept.
+   */
+  public void setLearningRate(double value) {
+    requireCompiled();
+    updater.setLearningRate(value);
+  }
+
+  /** @return the optimizer's current learning rate */
+  public double learningRate() {
+    requireCompiled();
+    return updater.learningRate();
+  }
+
   /** @return the optimizer's state (slot arrays and step count) */
   public OptimizerState optimizerState() {
     requireCompiled();
@@ -383,6 +446,15 @@ public final class Network implements AutoCloseable {
           "This network was created without compile options (inference only); create it with a"
               + " CompileOptions to train or evaluate.");
     }
+  }
+
+  private static double[] toDoubles(NDArray a) {
+    float[] f = a.toFloatArray();
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
+    }
+    return d;
   }
 
   private static int product(List<Integer> shape) {

@@ -73,7 +73,13 @@ final class NetworkBuilder {
 
   /** A built, initialised body with its head activation and parameter descriptions. */
   record Built(SequentialBlock body, String head, List<Parameter> params, List<ParamInfo> infos,
-      List<LayerWeights> layers) {}
+      List<LayerWeights> layers, List<NormLayer> norms) {}
+
+  /**
+   * A BatchNormalization layer: its block's position among the body's children and the
+   * indices of its moving statistics in the parameter list.
+   */
+  record NormLayer(int child, int meanParam, int varianceParam) {}
 
   /** A layer's block and, once initialised, how its parameters map to Keras. */
   private record Part(int layer, Block block, List<KerasWeight> keras,
@@ -86,6 +92,8 @@ final class NetworkBuilder {
     spec.layerOutputShapes(inputShape); // fails early, naming the layer, for impossible shapes
     SequentialBlock body = new SequentialBlock();
     List<Part> parts = new ArrayList<>();
+    List<Integer> normChildren = new ArrayList<>();
+    List<Integer> normParts = new ArrayList<>();
     List<LayerSpec> layers = spec.layers();
     String head = "linear";
     List<Integer> shape = inputShape;
@@ -142,6 +150,8 @@ final class NetworkBuilder {
             new KerasWeight("moving_variance", c, "ones")),
             new WeightConverter.Permuted(new int[][] {c, c, c, c}, new int[4][]),
             List.of("gamma", "beta", "moving_mean", "moving_variance")));
+        normChildren.add(body.getChildren().size());
+        normParts.add(parts.size() - 1);
         body.add(bn);
       } else if (layer instanceof Flatten) {
         body.add(Blocks.batchFlattenBlock());
@@ -189,7 +199,9 @@ final class NetworkBuilder {
     List<Parameter> params = new ArrayList<>();
     List<ParamInfo> infos = new ArrayList<>();
     List<LayerWeights> weights = new ArrayList<>();
-    for (Part part : parts) {
+    List<NormLayer> norms = new ArrayList<>();
+    for (int pi = 0; pi < parts.size(); pi++) {
+      Part part = parts.get(pi);
       LayerSpec owner = layers.get(part.layer());
       String prefix = part.layer() + "_" + LayerTypes.snakeCase(owner.className()) + "/";
       int first = params.size();
@@ -206,8 +218,12 @@ final class NetworkBuilder {
       }
       weights.add(new LayerWeights(prefix, first, own.size(),
           part.keras(), part.converter()));
+      int n = normParts.indexOf(pi);
+      if (n >= 0) {
+        norms.add(new NormLayer(normChildren.get(n), first + 2, first + 3));
+      }
     }
-    return new Built(body, head, params, infos, weights);
+    return new Built(body, head, params, infos, weights, norms);
   }
 
   private static Part permuted(int layer, Block b, boolean bias,

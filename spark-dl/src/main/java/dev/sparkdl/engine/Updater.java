@@ -21,9 +21,12 @@ abstract class Updater {
   private final NDArray[][] slots;
   private long iterations;
   private NDManager step;
+  private double learningRate;
 
-  Updater(List<Parameter> trainable, NDManager manager, int slotKinds, float initial) {
+  Updater(List<Parameter> trainable, NDManager manager, int slotKinds, float initial,
+      double learningRate) {
     this.params = trainable;
+    this.learningRate = learningRate;
     this.slots = new NDArray[slotKinds][trainable.size()];
     for (int s = 0; s < slotKinds; s++) {
       for (int p = 0; p < trainable.size(); p++) {
@@ -65,6 +68,24 @@ abstract class Updater {
 
   /** Updates {@code w} in place; temporaries must end in the step manager (see {@link #tmp}). */
   abstract void update(int p, NDArray w, NDArray g);
+
+  /** @return the learning rate of the next step */
+  final double learningRate() {
+    return learningRate;
+  }
+
+  /** @return the learning rate of the next step, as a float */
+  final float lr() {
+    return (float) learningRate;
+  }
+
+  final void setLearningRate(double value) {
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException(
+          "The learning rate must be a positive finite number; received " + value + ".");
+    }
+    learningRate = value;
+  }
 
   final NDArray slot(int kind, int p) {
     return slots[kind][p];
@@ -113,19 +134,18 @@ abstract class Updater {
 
   /** Keras SGD: {@code v = m v - lr g; w += v}, Nesterov {@code w += m v - lr g}. */
   static final class Sgd extends Updater {
-    private final float lr;
     private final float momentum;
     private final boolean nesterov;
 
     Sgd(Optimizer.SGD o, List<Parameter> trainable, NDManager manager) {
-      super(trainable, manager, o.momentum() > 0 ? 1 : 0, 0f);
-      lr = (float) o.learningRate();
+      super(trainable, manager, o.momentum() > 0 ? 1 : 0, 0f, o.learningRate());
       momentum = (float) o.momentum();
       nesterov = o.nesterov();
     }
 
     @Override
     void update(int p, NDArray w, NDArray g) {
+      float lr = lr();
       if (momentum == 0f) {
         w.subi(g.mul(lr));
         return;
@@ -142,25 +162,25 @@ abstract class Updater {
 
   /** Keras Adam; with weight decay, AdamW's decoupled decay {@code w -= w lr wd} first. */
   static final class Adam extends Updater {
-    private final double lr;
     private final double beta1;
     private final double beta2;
     private final float eps;
-    private final float decay;
+    private final double weightDecay;
 
     Adam(List<Parameter> trainable, NDManager manager, double lr, double beta1, double beta2,
         double eps, double weightDecay) {
-      super(trainable, manager, 2, 0f);
-      this.lr = lr;
+      super(trainable, manager, 2, 0f, lr);
       this.beta1 = beta1;
       this.beta2 = beta2;
       this.eps = (float) eps;
-      this.decay = (float) (lr * weightDecay);
+      this.weightDecay = weightDecay;
     }
 
     @Override
     void update(int p, NDArray w, NDArray g) {
       long t = iterations();
+      double lr = learningRate();
+      float decay = (float) (lr * weightDecay);
       float alpha = (float) (lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
       if (decay != 0f) {
         w.subi(tmp(w.mul(decay)));
@@ -176,15 +196,13 @@ abstract class Updater {
 
   /** Keras RMSprop: {@code a = rho a + (1-rho) g²; w -= lr g / sqrt(a - avg² + eps)}. */
   static final class RmsProp extends Updater {
-    private final float lr;
     private final float rho;
     private final float momentum;
     private final float eps;
     private final boolean centered;
 
     RmsProp(Optimizer.RMSprop o, List<Parameter> trainable, NDManager manager) {
-      super(trainable, manager, 3, 0f);
-      lr = (float) o.learningRate();
+      super(trainable, manager, 3, 0f, o.learningRate());
       rho = (float) o.rho();
       momentum = (float) o.momentum();
       eps = (float) o.epsilon();
@@ -203,7 +221,7 @@ abstract class Updater {
       } else {
         denom = tmp(vel.add(0f));
       }
-      NDArray inc = g.mul(lr).divi(denom.addi(eps).sqrt());
+      NDArray inc = g.mul(lr()).divi(denom.addi(eps).sqrt());
       if (momentum > 0) {
         NDArray mom = slot(2, p);
         mom.muli(momentum).addi(inc);
@@ -216,12 +234,10 @@ abstract class Updater {
 
   /** Keras Adagrad: {@code a += g²; w -= lr g / sqrt(a + eps)}. */
   static final class Adagrad extends Updater {
-    private final float lr;
     private final float eps;
 
     Adagrad(Optimizer.Adagrad o, List<Parameter> trainable, NDManager manager) {
-      super(trainable, manager, 1, (float) o.initialAccumulatorValue());
-      lr = (float) o.learningRate();
+      super(trainable, manager, 1, (float) o.initialAccumulatorValue(), o.learningRate());
       eps = (float) o.epsilon();
     }
 
@@ -229,19 +245,17 @@ abstract class Updater {
     void update(int p, NDArray w, NDArray g) {
       NDArray acc = slot(0, p);
       acc.addi(g.square());
-      w.subi(g.mul(lr).divi(tmp(acc.add(eps)).sqrt()));
+      w.subi(g.mul(lr()).divi(tmp(acc.add(eps)).sqrt()));
     }
   }
 
   /** Keras Adadelta, see {@link Optimizer.Adadelta}. */
   static final class Adadelta extends Updater {
-    private final float lr;
     private final float rho;
     private final float eps;
 
     Adadelta(Optimizer.Adadelta o, List<Parameter> trainable, NDManager manager) {
-      super(trainable, manager, 2, 0f);
-      lr = (float) o.learningRate();
+      super(trainable, manager, 2, 0f, o.learningRate());
       rho = (float) o.rho();
       eps = (float) o.epsilon();
     }
@@ -255,7 +269,7 @@ abstract class Updater {
       NDArray den = tmp(accGrad.add(eps)).sqrt();
       NDArray delta = g.mul(num.divi(den));
       accDelta.muli(rho).addi(delta.square().muli(1 - rho));
-      w.subi(delta.muli(lr));
+      w.subi(delta.muli(lr()));
     }
   }
 }

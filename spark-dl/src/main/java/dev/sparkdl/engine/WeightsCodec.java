@@ -19,8 +19,13 @@ import java.util.zip.CheckedOutputStream;
  * int32 magic 0x53444C57 ("SDLW"), int32 version
  * int32 arrays; per array: UTF name, int32 rank, int64 dims..., int32 count, float32 values...
  * byte hasOptimizer; if 1: int64 iterations, int32 slots; per slot: int32 count, float32 values...
+ *   version 2 only: byte hasOuter; if 1: int32 arrays; per array: int32 count (-1: none),
+ *   float32 values...   (the distributed trainer's outer momentum)
  * int64 CRC-32 of every byte before it
  * </pre>
+ *
+ * Version 1 is written when there is no outer momentum, so such files stay readable by earlier
+ * releases.
  *
  * All numbers big-endian. Readers refuse unknown versions, truncated streams and checksum
  * mismatches with a message naming the file.
@@ -29,7 +34,7 @@ public final class WeightsCodec {
   /** "SDLW". */
   public static final int MAGIC = 0x53444C57;
   /** The version this release writes, and the newest it reads. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   private static final int MAX_RANK = 16;
 
   /**
@@ -47,8 +52,9 @@ public final class WeightsCodec {
       throws IOException {
     CRC32 crc = new CRC32();
     DataOutputStream data = new DataOutputStream(new CheckedOutputStream(out, crc));
+    boolean outer = optimizer != null && optimizer.outerVelocity() != null;
     data.writeInt(MAGIC);
-    data.writeInt(VERSION);
+    data.writeInt(outer ? 2 : 1);
     data.writeInt(w.size());
     for (int i = 0; i < w.size(); i++) {
       data.writeUTF(w.name(i));
@@ -65,6 +71,18 @@ public final class WeightsCodec {
       data.writeInt(optimizer.slots().length);
       for (float[] s : optimizer.slots()) {
         writeFloats(data, s);
+      }
+      if (outer) {
+        data.writeBoolean(true);
+        float[][] v = optimizer.outerVelocity();
+        data.writeInt(v.length);
+        for (float[] a : v) {
+          if (a == null) {
+            data.writeInt(-1);
+          } else {
+            writeFloats(data, a);
+          }
+        }
       }
     }
     data.flush();
@@ -119,7 +137,22 @@ public final class WeightsCodec {
         for (int i = 0; i < slots; i++) {
           s[i] = readFloats(data, name);
         }
-        optimizer = new OptimizerState(iterations, s);
+        float[][] outer = null;
+        if (version >= 2 && data.readBoolean()) {
+          int arrays = data.readInt();
+          check(arrays == n, name, "outer momentum for " + arrays + " of " + n + " arrays");
+          outer = new float[arrays][];
+          for (int i = 0; i < arrays; i++) {
+            int count = data.readInt();
+            check(count >= -1, name, "outer momentum count " + count);
+            if (count >= 0) {
+              outer[i] = readFloats(data, count, name);
+              check(outer[i].length == values[i].length, name,
+                  "outer momentum of " + names[i] + " holds " + count + " values");
+            }
+          }
+        }
+        optimizer = new OptimizerState(iterations, s, outer);
       }
       long expected = crc.getValue();
       long stored = new DataInputStream(in).readLong();
@@ -148,7 +181,11 @@ public final class WeightsCodec {
   }
 
   private static float[] readFloats(DataInputStream in, String name) throws IOException {
-    int count = in.readInt();
+    return readFloats(in, in.readInt(), name);
+  }
+
+  private static float[] readFloats(DataInputStream in, int count, String name)
+      throws IOException {
     check(count >= 0 && count < Integer.MAX_VALUE / Float.BYTES, name, "array length " + count);
     byte[] bytes = new byte[count * Float.BYTES];
     in.readFully(bytes);

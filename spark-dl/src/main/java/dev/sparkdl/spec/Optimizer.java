@@ -29,6 +29,14 @@ public sealed interface Optimizer
   /** @return Keras' class name, e.g. {@code "Adam"} */
   String className();
 
+  /**
+   * @return true if the optimizer keeps a momentum of its own (Adam's first moment, SGD's or
+   *     RMSprop's momentum), which travels across averaging rounds with its state
+   */
+  default boolean hasMomentum() {
+    return false;
+  }
+
   /** @return the arguments under Keras' names */
   Map<String, Object> config();
 
@@ -88,6 +96,11 @@ public sealed interface Optimizer
    * @param nesterov default false
    */
   record SGD(double learningRate, double momentum, boolean nesterov) implements Optimizer {
+    @Override
+    public boolean hasMomentum() {
+      return momentum > 0;
+    }
+
     /** Validates. */
     public SGD {
       positive("SGD", "learning_rate", learningRate);
@@ -124,6 +137,11 @@ public sealed interface Optimizer
    */
   record Adam(double learningRate, double beta1, double beta2, double epsilon)
       implements Optimizer {
+    @Override
+    public boolean hasMomentum() {
+      return beta1 > 0;
+    }
+
     /** Validates. */
     public Adam {
       positive("Adam", "learning_rate", learningRate);
@@ -164,6 +182,11 @@ public sealed interface Optimizer
    */
   record AdamW(double learningRate, double weightDecay, double beta1, double beta2, double epsilon)
       implements Optimizer {
+    @Override
+    public boolean hasMomentum() {
+      return beta1 > 0;
+    }
+
     /** Validates. */
     public AdamW {
       positive("AdamW", "learning_rate", learningRate);
@@ -211,6 +234,11 @@ public sealed interface Optimizer
    */
   record RMSprop(double learningRate, double rho, double momentum, double epsilon, boolean centered)
       implements Optimizer {
+    @Override
+    public boolean hasMomentum() {
+      return momentum > 0;
+    }
+
     /** Validates. */
     public RMSprop {
       positive("RMSprop", "learning_rate", learningRate);
