@@ -52,7 +52,8 @@ public record JobFile(
   static final Set<String> SOURCE = orderedSet("path", "format", "options");
   static final Set<String> COMPILE = orderedSet("loss", "optimizer", "metrics");
   static final Set<String> FIT = orderedSet("epochs", "batchSize", "numWorkers",
-      "averagingFrequency", "seed", "validationSplit", "verbose", "device");
+      "averagingFrequency", "minBatchesPerWorker", "outerMomentum", "learningRateScaling",
+      "warmupEpochs", "batchNormStatistics", "seed", "validationSplit", "verbose", "device");
   static final List<String> FORMATS = List.of("csv", "parquet", "json", "libsvm", "mnist-idx");
 
   /**
@@ -71,6 +72,11 @@ public record JobFile(
    * @param batchSize minibatch size
    * @param numWorkers partitions trained in parallel
    * @param averagingFrequency minibatches between averagings
+   * @param minBatchesPerWorker the fewest minibatches per worker when numWorkers is 0
+   * @param outerMomentum the driver's outer momentum (-1: auto)
+   * @param learningRateScaling none, sqrt or linear
+   * @param warmupEpochs epochs of learning-rate warm-up
+   * @param batchNormStatistics recompute or average
    * @param seed the seed
    * @param validationSplit fraction held out
    * @param verbose 0, 1, 2
@@ -81,6 +87,11 @@ public record JobFile(
       Integer batchSize,
       Integer numWorkers,
       Integer averagingFrequency,
+      Integer minBatchesPerWorker,
+      Double outerMomentum,
+      String learningRateScaling,
+      Double warmupEpochs,
+      String batchNormStatistics,
       Long seed,
       Double validationSplit,
       Integer verbose,
@@ -184,12 +195,18 @@ public record JobFile(
     } catch (IllegalArgumentException e) {
       throw new JobFileException("compile.metrics: " + e.getMessage());
     }
-    Fit fit = new Fit(null, null, null, null, null, null, null, null);
+    Fit fit = new Fit(null, null, null, null, null, null, null, null, null, null, null, null, null);
     if (root.hasNonNull("fit")) {
       JsonNode f = root.get("fit");
       keys(f, FIT, "fit.");
       fit = new Fit(integer(f, "epochs"), integer(f, "batchSize"), integer(f, "numWorkers"),
-          integer(f, "averagingFrequency"),
+          integer(f, "averagingFrequency"), integer(f, "minBatchesPerWorker"),
+          number(f, "outerMomentum"),
+          f.hasNonNull("learningRateScaling")
+              ? text(f.get("learningRateScaling"), "fit.learningRateScaling") : null,
+          number(f, "warmupEpochs"),
+          f.hasNonNull("batchNormStatistics")
+              ? text(f.get("batchNormStatistics"), "fit.batchNormStatistics") : null,
           longValue(f, "seed"),
           number(f, "validationSplit"), integer(f, "verbose"),
           f.hasNonNull("device") ? text(f.get("device"), "fit.device") : null);

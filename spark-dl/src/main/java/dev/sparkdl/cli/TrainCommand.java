@@ -133,6 +133,21 @@ final class TrainCommand implements Callable<Integer> {
     if (f.averagingFrequency() != null) {
       nn.setAveragingFrequency(f.averagingFrequency());
     }
+    if (f.minBatchesPerWorker() != null) {
+      nn.setMinBatchesPerWorker(f.minBatchesPerWorker());
+    }
+    if (f.outerMomentum() != null) {
+      nn.setOuterMomentum(f.outerMomentum());
+    }
+    if (f.learningRateScaling() != null) {
+      nn.setLearningRateScaling(f.learningRateScaling());
+    }
+    if (f.warmupEpochs() != null) {
+      nn.setWarmupEpochs(f.warmupEpochs());
+    }
+    if (f.batchNormStatistics() != null) {
+      nn.setBatchNormStatistics(f.batchNormStatistics());
+    }
     if (f.seed() != null) {
       nn.setSeed(f.seed());
     }

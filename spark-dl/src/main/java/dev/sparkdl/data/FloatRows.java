@@ -41,6 +41,19 @@ public final class FloatRows implements Serializable {
     rows++;
   }
 
+  /** Appends every row of {@code other} (of the same width). */
+  public void appendAll(FloatRows other) {
+    if (other.width != width) {
+      throw new IllegalArgumentException(
+          "rows of width " + other.width + " cannot join rows of width " + width);
+    }
+    float[] row = new float[width];
+    for (int r = 0; r < other.rows; r++) {
+      other.copyRow(r, row, 0);
+      append(row, 0);
+    }
+  }
+
   /** Copies row {@code r} to {@code dst[offset .. offset + width)}. */
   public void copyRow(int r, float[] dst, int offset) {
     System.arraycopy(chunks.get(r / CHUNK_ROWS), (r % CHUNK_ROWS) * width, dst, offset, width);

@@ -14,6 +14,71 @@ public record PartitionData(Split train, Split validation, ConversionReport repo
     implements Serializable {
 
   /**
+   * @return this partition with its training rows in an order that depends only on their
+   *     content (a hash of features and label), so that the same rows train the same way however
+   *     the DataFrame was partitioned or ordered; identical rows stay together
+   */
+  public PartitionData canonical() {
+    int n = train.rows();
+    long[] keys = new long[n];
+    float[] x = new float[train.x().width()];
+    float[] y = new float[train.y().width()];
+    for (int r = 0; r < n; r++) {
+      train.x().copyRow(r, x, 0);
+      train.y().copyRow(r, y, 0);
+      long h = 0x9E3779B97F4A7C15L;
+      for (float v : x) {
+        h = (h ^ Float.floatToIntBits(v)) * 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 29;
+      }
+      for (float v : y) {
+        h = (h ^ Float.floatToIntBits(v)) * 0x94D049BB133111EBL;
+        h ^= h >>> 32;
+      }
+      keys[r] = h;
+    }
+    Integer[] order = new Integer[n];
+    for (int r = 0; r < n; r++) {
+      order[r] = r;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
+    Split sorted = new Split(new FloatRows(train.x().width()), new FloatRows(train.y().width()));
+    for (int r : order) {
+      train.x().copyRow(r, x, 0);
+      train.y().copyRow(r, y, 0);
+      sorted.x().append(x, 0);
+      sorted.y().append(y, 0);
+    }
+    sorted.x().trim();
+    sorted.y().trim();
+    return new PartitionData(sorted, validation, report);
+  }
+
+  /** @return the rows of all the parts, in order, as one partition's */
+  public static PartitionData concat(java.util.List<PartitionData> parts) {
+    if (parts.size() == 1) {
+      return parts.get(0).canonical();
+    }
+    PartitionData first = parts.get(0);
+    Split train = new Split(new FloatRows(first.train().x().width()),
+        new FloatRows(first.train().y().width()));
+    Split validation = new Split(new FloatRows(first.validation().x().width()),
+        new FloatRows(first.validation().y().width()));
+    ConversionReport report = new ConversionReport();
+    for (PartitionData p : parts) {
+      train.x().appendAll(p.train().x());
+      train.y().appendAll(p.train().y());
+      validation.x().appendAll(p.validation().x());
+      validation.y().appendAll(p.validation().y());
+      report.merge(p.report());
+    }
+    for (FloatRows r : new FloatRows[] {train.x(), train.y(), validation.x(), validation.y()}) {
+      r.trim();
+    }
+    return new PartitionData(train, validation, report).canonical();
+  }
+
+  /**
    * Features and labels of the same rows.
    *
    * @param x features, {@code featureSize} floats per row

@@ -4,8 +4,10 @@ import dev.sparkdl.callbacks.Callback;
 import dev.sparkdl.callbacks.History;
 import dev.sparkdl.callbacks.TrainingContext;
 import dev.sparkdl.engine.BatchStats;
+import dev.sparkdl.engine.Moments;
 import dev.sparkdl.engine.NonFiniteLossException;
 import dev.sparkdl.engine.OptimizerState;
+import dev.sparkdl.engine.WeightLayout;
 import dev.sparkdl.engine.WeightSnapshot;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +34,13 @@ public final class DistributedTrainer {
    * intra-op threads per task, overriding the rule of {@link #threadsPerTask}.
    */
   public static final String THREADS_KEY = "spark.sparkdl.task.threads";
+
+  /**
+   * Rows (over all partitions) from which BatchNormalization's moving statistics are
+   * recomputed when they are needed after an epoch other than the last (for validation or a
+   * callback); the model's own come from every training row.
+   */
+  static final int STATISTICS_SAMPLE = 8192;
 
   /** Every training round's Spark job description starts with this. */
   public static final String JOB_PREFIX = "spark-dl: training ";
@@ -74,12 +83,21 @@ public final class DistributedTrainer {
     return taskCpus;
   }
 
+  /** @return the minibatches a partition of {@code rows} training rows has per epoch */
+  public static int minibatches(int rows, int batchSize) {
+    return Minibatches.count(rows, batchSize);
+  }
+
   /**
    * Trains.
    *
    * @param jsc the Spark context
    * @param blocks the cached training (and validation) rows
    * @param plan what each task needs
+   * @param averaging how the partitions' weights become the next round's (see {@link
+   *     Averaging#resolve})
+   * @param layout which weight arrays are trained and where the normalization statistics are
+   * @param baseLearningRate the optimizer's learning rate before any warm-up or scaling
    * @param initial the starting weights
    * @param initialOptimizer the starting optimizer state, or null for a fresh one
    * @param prior the history this run continues (warm start), or null; epochs are numbered on
@@ -95,6 +113,9 @@ public final class DistributedTrainer {
       JavaSparkContext jsc,
       TrainingBlocks blocks,
       TrainingPlan plan,
+      Averaging.Resolved averaging,
+      WeightLayout layout,
+      double baseLearningRate,
       WeightSnapshot initial,
       OptimizerState initialOptimizer,
       History prior,
@@ -112,24 +133,26 @@ public final class DistributedTrainer {
       prior.epochs().forEach(history::add);
     }
     List<RoundStats> rounds = new ArrayList<>();
-    WeightSnapshot[] current = {initial};
-    TrainingContext context = new TrainingContext(() -> current[0]);
+    boolean recompute = averaging.recomputeStatistics() && layout.normalizationLayers() > 0;
+    Observed observed = new Observed(jsc, blocks, plan, layout, recompute);
+    observed.set(initial, 0);
+    TrainingContext context = new TrainingContext(observed::get);
     WeightSnapshot weights = initial;
     OptimizerState optimizer = initialOptimizer;
     boolean validate = blocks.report().validationRows() > 0;
-    int maxBatches = 0;
-    for (int rows : blocks.trainRowsPerPartition()) {
-      maxBatches = Math.max(maxBatches, Minibatches.count(rows, plan.batchSize()));
-    }
-    int k = plan.averagingFrequency() > 0 ? plan.averagingFrequency() : maxBatches;
-    int roundsPerEpoch = (maxBatches + k - 1) / k;
+    int roundsPerEpoch = averaging.roundsPerEpoch();
+    OuterOptimizer outer = new OuterOptimizer(layout, averaging.outerMomentum(),
+        initialOptimizer == null ? null : initialOptimizer.outerVelocity());
     long t0 = System.nanoTime();
     for (int epoch = first; epoch <= last && !context.stopRequested(); epoch++) {
       long e0 = System.nanoTime();
       BatchStats epochStats = null;
       for (int round = 0; round < roundsPerEpoch; round++) {
         long b0 = System.nanoTime();
-        Broadcast<RoundInput> input = jsc.broadcast(new RoundInput(weights, optimizer, epoch, round));
+        double progress = (epoch - 1) + (double) round / roundsPerEpoch; // warm starts continue
+        double lr = baseLearningRate * averaging.learningRateFactor(progress);
+        Broadcast<RoundInput> input =
+            jsc.broadcast(new RoundInput(weights, optimizer, epoch, round, lr));
         long b1 = System.nanoTime();
         jsc.setJobDescription(JOB_PREFIX + "epoch " + epoch + "/" + last + ", round " + (round + 1)
             + "/" + roundsPerEpoch);
@@ -144,9 +167,10 @@ public final class DistributedTrainer {
         if (acc.samples == 0) {
           continue;
         }
-        weights = weights.withValues(RoundAccumulator.divide(acc.weights, acc.samples));
-        current[0] = weights;
-        optimizer = new OptimizerState(acc.iterations, RoundAccumulator.divide(acc.slots, acc.samples));
+        weights = outer.step(weights, RoundAccumulator.divide(acc.weights, acc.samples));
+        observed.set(weights, epoch);
+        optimizer = new OptimizerState(acc.iterations,
+            RoundAccumulator.divide(acc.slots, acc.samples), outer.velocity());
         String broken = weights.firstNonFinite();
         if (broken != null) {
           throw new NonFiniteLossException(
@@ -162,6 +186,9 @@ public final class DistributedTrainer {
           onRound.accept(stats);
         }
       }
+      if (epoch == last) {
+        observed.complete(); // the model's statistics: from every training row
+      }
       Map<String, Double> logs = new LinkedHashMap<>();
       if (epochStats != null) {
         logs.put("loss", epochStats.meanLoss());
@@ -173,7 +200,7 @@ public final class DistributedTrainer {
         jsc.setJobDescription("spark-dl: validation, epoch " + epoch + "/" + last);
         BatchStats val;
         try {
-          val = evaluate(jsc, blocks, plan, weights);
+          val = evaluate(jsc, blocks, plan, observed.get());
         } finally {
           jsc.setJobDescription(null);
         }
@@ -187,10 +214,67 @@ public final class DistributedTrainer {
         c.onEpochEnd(epoch, logs, seconds, context);
       }
     }
+    observed.complete();
     all.forEach(Callback::onTrainEnd);
-    return new TrainingResult(weights, optimizer, history, List.copyOf(rounds), blocks.seconds(),
+    return new TrainingResult(observed.get(), optimizer, history, List.copyOf(rounds), blocks.seconds(),
         (System.nanoTime() - t0) / 1e9, blocks.report().trainRows(),
         blocks.report().validationRows());
+  }
+
+  /**
+   * The weights as validation, callbacks and the model see them. The moving statistics of
+   * BatchNormalization serve inference only (training normalises with each batch's own), so
+   * when they are recomputed it happens on first use after an epoch, from a sample of {@value
+   * #STATISTICS_SAMPLE} rows, and from every training row for the model itself.
+   */
+  private static final class Observed {
+    private final JavaSparkContext jsc;
+    private final TrainingBlocks blocks;
+    private final TrainingPlan plan;
+    private final WeightLayout layout;
+    private final boolean recompute;
+    private WeightSnapshot raw;
+    private WeightSnapshot recomputed;
+    private boolean complete;
+    private int epoch;
+
+    Observed(JavaSparkContext jsc, TrainingBlocks blocks, TrainingPlan plan, WeightLayout layout,
+        boolean recompute) {
+      this.jsc = jsc;
+      this.blocks = blocks;
+      this.plan = plan;
+      this.layout = layout;
+      this.recompute = recompute;
+    }
+
+    /** New averaged weights (their statistics are the partitions' average). */
+    void set(WeightSnapshot weights, int epoch) {
+      raw = weights;
+      recomputed = null;
+      complete = false;
+      this.epoch = epoch;
+    }
+
+    /** @return the weights, statistics recomputed (from a sample unless complete) */
+    WeightSnapshot get() {
+      if (!recompute || epoch == 0) {
+        return raw;
+      }
+      if (recomputed == null) {
+        int perPartition = (STATISTICS_SAMPLE + blocks.partitions() - 1) / blocks.partitions();
+        recomputed = recomputeStatistics(jsc, blocks, plan, layout, raw, perPartition,
+            "epoch " + epoch + " (sample)");
+      }
+      return recomputed;
+    }
+
+    /** Recomputes the statistics from every training row, once. */
+    void complete() {
+      if (recompute && epoch > 0 && !complete) {
+        recomputed = recomputeStatistics(jsc, blocks, plan, layout, raw, 0, "epoch " + epoch);
+        complete = true;
+      }
+    }
   }
 
   private static RoundAccumulator runRound(
@@ -205,6 +289,51 @@ public final class DistributedTrainer {
     } catch (Exception e) {
       throw rethrow(e);
     }
+  }
+
+  /**
+   * BatchNormalization's moving statistics for these weights: for each normalization layer in
+   * order, one pass over the training rows computes the exact mean and (population) variance of
+   * what the layer receives in inference mode, the layers before it already using their
+   * recomputed statistics.
+   *
+   * @return the weights with every moving mean and variance replaced
+   */
+  static WeightSnapshot recomputeStatistics(JavaSparkContext jsc, TrainingBlocks blocks,
+      TrainingPlan plan, WeightLayout layout, WeightSnapshot weights, int maxRowsPerPartition,
+      String when) {
+    float[][] values = weights.arrays().clone();
+    for (int l = 0; l < layout.normalizationLayers(); l++) {
+      WeightSnapshot w = weights.withValues(values);
+      Broadcast<WeightSnapshot> b = jsc.broadcast(w);
+      int layer = l;
+      jsc.setJobDescription("spark-dl: BatchNormalization statistics " + (l + 1) + "/"
+          + layout.normalizationLayers() + ", " + when);
+      Moments m;
+      try {
+        m = blocks.rdd()
+            .map(data -> PartitionTasks.normalizationMoments(plan, b.value(), layer,
+                maxRowsPerPartition, Collections.singletonList(data).iterator()))
+            .filter(java.util.Objects::nonNull)
+            .reduce(Moments::merge);
+      } catch (Exception e) {
+        throw rethrow(e);
+      } finally {
+        jsc.setJobDescription(null);
+        b.destroy();
+      }
+      values[layout.movingMean(l)] = toFloats(m.mean());
+      values[layout.movingVariance(l)] = toFloats(m.variance());
+    }
+    return weights.withValues(values);
+  }
+
+  private static float[] toFloats(double[] d) {
+    float[] f = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      f[i] = (float) d[i];
+    }
+    return f;
   }
 
   private static BatchStats evaluate(

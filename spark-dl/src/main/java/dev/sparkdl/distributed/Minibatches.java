@@ -23,8 +23,13 @@ final class Minibatches {
     this.data = data;
     this.label = label;
     this.batchSize = batchSize;
-    this.order = permutation(data.rows(), new SplittableRandom(mix(seed, epoch, partition)));
+    this.order = order(data.rows(), seed, epoch, partition);
     this.count = count(data.rows(), batchSize);
+  }
+
+  /** @return the order in which a partition of {@code rows} rows visits them in an epoch */
+  static int[] order(int rows, long seed, int epoch, int partition) {
+    return permutation(rows, new SplittableRandom(mix(seed, epoch, partition)));
   }
 
   /** @return the number of minibatches of {@code rows} rows */

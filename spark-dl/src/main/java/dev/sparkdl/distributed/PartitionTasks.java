@@ -3,6 +3,7 @@ package dev.sparkdl.distributed;
 import dev.sparkdl.data.PartitionData;
 import dev.sparkdl.engine.BatchStats;
 import dev.sparkdl.engine.Engines;
+import dev.sparkdl.engine.Moments;
 import dev.sparkdl.engine.Network;
 import dev.sparkdl.engine.OptimizerState;
 import dev.sparkdl.engine.WeightSnapshot;
@@ -25,7 +26,7 @@ final class PartitionTasks {
     Minibatches batches =
         new Minibatches(data.train(), plan.label(), plan.batchSize(), plan.seed(), in.epoch(),
             partition);
-    int k = plan.averagingFrequency() > 0 ? plan.averagingFrequency() : batches.count();
+    int k = plan.averagingFrequency();
     int from = Math.min(in.round() * k, batches.count());
     int to = Math.min(from + k, batches.count());
     BatchStats stats = new BatchStats(plan.compile().metrics().size());
@@ -39,6 +40,7 @@ final class PartitionTasks {
       if (in.optimizer() != null) {
         net.setOptimizerState(in.optimizer());
       }
+      net.setLearningRate(in.learningRate());
       net.seedDropout(Minibatches.mix(plan.seed() + 17, in.epoch() * 100_003L + in.round(), partition));
       long t1 = System.nanoTime();
       long samples = 0;
@@ -85,6 +87,44 @@ final class PartitionTasks {
       }
     }
     return stats;
+  }
+
+  /**
+   * Moments of what normalization layer {@code layer} receives from this partition's training
+   * rows under the given weights, in inference mode: all rows, or every {@code s}-th row when
+   * there are more than {@code maxRows} (a stride, so sorted data is still sampled evenly).
+   *
+   * @return the moments, or null for a partition without training rows
+   */
+  static Moments normalizationMoments(TrainingPlan plan, WeightSnapshot weights, int layer,
+      int maxRows, Iterator<PartitionData> it) {
+    PartitionData.Split train = it.next().train();
+    if (train.rows() == 0) {
+      return null;
+    }
+    int stride = maxRows <= 0 ? 1 : (train.rows() + maxRows - 1) / maxRows;
+    int rows = (train.rows() + stride - 1) / stride;
+    Engines.setIntraOpThreads(plan.threadsPerTask());
+    try (Network net = Network.create(plan.spec(), null, plan.inputShape(), plan.seed(),
+        TaskDevices.current(plan.device()))) {
+      net.setWeights(weights);
+      int d = train.x().width();
+      int bs = plan.evalBatchSize();
+      Moments total = null;
+      float[] x = null;
+      for (int from = 0; from < rows; from += bs) {
+        int n = Math.min(bs, rows - from);
+        if (x == null || x.length != n * d) {
+          x = new float[n * d];
+        }
+        for (int i = 0; i < n; i++) {
+          train.x().copyRow((from + i) * stride, x, i * d);
+        }
+        Moments m = net.normalizationInputMoments(layer, x, n);
+        total = total == null ? m : total.merge(m);
+      }
+      return total;
+    }
   }
 
   private static float[][] scale(float[][] arrays, long factor) {

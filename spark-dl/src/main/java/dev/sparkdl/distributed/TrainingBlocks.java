@@ -13,7 +13,9 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The training rows as float blocks, one {@link PartitionData} per worker partition, converted
- * once and cached ({@code MEMORY_AND_DISK}) for every round. Converting is also validating: the
+ * once and cached ({@code MEMORY_AND_DISK}) for every round. Each partition's training rows are
+ * kept in an order given by their content ({@link PartitionData#canonical}), so a worker trains
+ * the same way on the same rows whatever order the DataFrame delivered them in. Converting is also validating: the
  * first (and only) pass over the rows counts every bad row, and {@link #convert} fails with one
  * message naming them before any training job runs.
  */
@@ -52,7 +54,8 @@ public final class TrainingBlocks implements AutoCloseable {
     JavaRDD<PartitionData> rdd =
         InternalRows.of(parts).toJavaRDD()
             .mapPartitionsWithIndex(
-                (i, it) -> Collections.singletonList(converter.convert(i, it)).iterator(), true);
+                (i, it) -> Collections.singletonList(converter.convert(i, it).canonical())
+                    .iterator(), true);
     rdd.persist(StorageLevel.MEMORY_AND_DISK());
     rdd.setName("spark-dl training blocks");
     org.apache.spark.SparkContext sc = rows.sparkSession().sparkContext();
@@ -81,6 +84,41 @@ public final class TrainingBlocks implements AutoCloseable {
     }
     int size = merged.lengths().keySet().iterator().next();
     return new TrainingBlocks(rdd, merged, perPartition, size, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * Fewer workers for few rows: the blocks of neighbouring partitions joined into at most
+   * {@code workers} partitions (cached again; these blocks are released), or these blocks if
+   * they have no more partitions than that.
+   *
+   * @param workers the most partitions wanted, &gt;= 1
+   * @return the blocks to train on
+   */
+  public TrainingBlocks withAtMostPartitions(int workers) {
+    if (partitions() <= workers) {
+      return this;
+    }
+    long t0 = System.nanoTime();
+    JavaRDD<PartitionData> joined = rdd.coalesce(workers)
+        .mapPartitions(it -> {
+          List<PartitionData> parts = new java.util.ArrayList<>();
+          it.forEachRemaining(parts::add);
+          return Collections.singletonList(PartitionData.concat(parts)).iterator();
+        });
+    joined.persist(StorageLevel.MEMORY_AND_DISK());
+    joined.setName("spark-dl training blocks");
+    org.apache.spark.SparkContext sc = rdd.context();
+    sc.setJobDescription("spark-dl: join the rows into " + workers + " partition(s)");
+    List<Integer> rows;
+    try {
+      rows = joined.map(d -> d.train().rows()).collect();
+    } finally {
+      sc.setJobDescription(null);
+    }
+    rdd.unpersist(false);
+    int[] perPartition = rows.stream().mapToInt(Integer::intValue).toArray();
+    return new TrainingBlocks(joined, report, perPartition, featureSize,
+        seconds + (System.nanoTime() - t0) / 1e9);
   }
 
   JavaRDD<PartitionData> rdd() {

@@ -15,7 +15,7 @@ import java.util.List;
  * @param inputShape the per-sample input shape
  * @param label how stored labels become targets
  * @param batchSize training minibatch size
- * @param averagingFrequency minibatches per partition between two averagings (K); 0 = one epoch
+ * @param averagingFrequency minibatches per partition between two averagings (K, resolved)
  * @param seed the run's seed
  * @param threadsPerTask PyTorch intra-op threads per task
  * @param evalBatchSize batch size for validation and scoring

@@ -5,6 +5,7 @@ import dev.sparkdl.callbacks.ProgressLogger;
 import dev.sparkdl.data.ColumnChecks;
 import dev.sparkdl.data.LabelMode;
 import dev.sparkdl.data.RowConverter;
+import dev.sparkdl.distributed.Averaging;
 import dev.sparkdl.distributed.DistributedTrainer;
 import dev.sparkdl.distributed.TrainingBlocks;
 import dev.sparkdl.distributed.TrainingPlan;
@@ -13,6 +14,7 @@ import dev.sparkdl.callbacks.History;
 import dev.sparkdl.engine.Network;
 import dev.sparkdl.engine.OptimizerState;
 import dev.sparkdl.engine.Tensor;
+import dev.sparkdl.engine.WeightLayout;
 import dev.sparkdl.engine.WeightSnapshot;
 import dev.sparkdl.spec.Activation;
 import dev.sparkdl.spec.CompileOptions;
@@ -166,10 +168,19 @@ final class Fitting {
         new RowConverter(0, rows.schema().apply(0).dataType(), 1, rows.schema().apply(1).dataType(),
             prep.expectedLength(), prep.label(), p.getValidationSplit(), p.getSeed());
     String expectedFrom = prep.expectedFrom();
-    try (TrainingBlocks blocks =
-        TrainingBlocks.convert(rows, converter, workers,
-            r -> r.problems(featuresCol, labelCol, prep.expectedLength(),
-                expectedFrom, prep.labelRule()))) {
+    TrainingBlocks converted = TrainingBlocks.convert(rows, converter, workers,
+        r -> r.problems(featuresCol, labelCol, prep.expectedLength(), expectedFrom,
+            prep.labelRule()));
+    long trainRows = converted.report().trainRows();
+    int helpful = workersThatHelp(trainRows, p.getBatchSize(),
+        p.getNumWorkers() > 0 ? 1 : p.getMinBatchesPerWorker());
+    if (p.getNumWorkers() > helpful && p.getVerbose() > 0) {
+      System.out.println(String.format(Locale.ROOT,
+          "numWorkers is %d, but %d training rows give only %d worker(s) a full minibatch of %d"
+              + " per epoch: training on %d.", p.getNumWorkers(), trainRows, helpful,
+          p.getBatchSize(), helpful));
+    }
+    try (TrainingBlocks blocks = converted.withAtMostPartitions(helpful)) {
       List<Integer> inputShape =
           prep.spec().inputShape() != null ? prep.spec().inputShape() : blocks.sampleShape();
       Sequential spec = prep.spec().withInputShape(inputShape);
@@ -177,17 +188,19 @@ final class Fitting {
       WeightSnapshot initial;
       OptimizerState initialOptimizer = null;
       History prior = null;
+      WeightLayout layout;
       ModelState from = p.nnParams().initialModel;
-      if (from != null) {
-        checkWarmStart(from, spec);
-        initial = from.weights();
-        if (from.optimizer() != null && from.compile().optimizer().getClass()
-            .equals(prep.compile().optimizer().getClass())) {
-          initialOptimizer = from.optimizer();
-        }
-        prior = from.history();
-      } else {
-        try (Network net = Network.create(spec, prep.compile(), p.getSeed())) {
+      try (Network net = Network.create(spec, prep.compile(), p.getSeed())) {
+        layout = net.layout();
+        if (from != null) {
+          checkWarmStart(from, spec);
+          initial = from.weights();
+          if (from.optimizer() != null && from.compile().optimizer().getClass()
+              .equals(prep.compile().optimizer().getClass())) {
+            initialOptimizer = from.optimizer();
+          }
+          prior = from.history();
+        } else {
           Vector init = p.getInitialWeights();
           if (init != null) {
             net.setKerasWeights(checkInitialWeights(spec, inputShape, init));
@@ -195,10 +208,16 @@ final class Fitting {
           initial = net.weights();
         }
       }
+      int maxBatches = 0;
+      for (int r : blocks.trainRowsPerPartition()) {
+        maxBatches = Math.max(maxBatches, DistributedTrainer.minibatches(r, p.getBatchSize()));
+      }
+      Averaging.Resolved averaging = p.getAveraging().resolve(blocks.partitions(), maxBatches,
+          prep.compile().optimizer().hasMomentum());
       int threads = DistributedTrainer.threadsPerTask(jsc, blocks.partitions());
       TrainingPlan plan =
           new TrainingPlan(spec.toJson(), prep.compile().toJson(), inputShape, prep.label(),
-              p.getBatchSize(), p.getAveragingFrequency(), p.getSeed(), threads,
+              p.getBatchSize(), averaging.frequency(), p.getSeed(), threads,
               p.getInferenceBatchSize(), p.getDevice());
       List<Callback> callbacks = new ArrayList<>();
       if (p.nnParams().callbacks != null) {
@@ -209,12 +228,12 @@ final class Fitting {
             "Training on %d worker(s), %d thread(s) each: %d rows (%d for validation), %d"
                 + " features, batch size %d, %s", blocks.partitions(), threads,
             blocks.report().trainRows(), blocks.report().validationRows(), blocks.featureSize(),
-            p.getBatchSize(), p.getAveragingFrequency() == 0 ? "averaging once per epoch"
-                : "averaging every " + p.getAveragingFrequency() + " minibatches"));
+            p.getBatchSize(), averaging.describe()));
         callbacks.add(new ProgressLogger(System.out));
       }
       TrainingResult result =
-          DistributedTrainer.fit(jsc, blocks, plan, initial, initialOptimizer, prior,
+          DistributedTrainer.fit(jsc, blocks, plan, averaging, layout,
+              prep.compile().optimizer().learningRate(), initial, initialOptimizer, prior,
               p.getEpochs(), prep.compile().metrics(), callbacks,
               p.getVerbose() >= 2 ? r -> System.out.println(r.describe()) : null);
       return new ModelState(java.util.UUID.randomUUID().toString(), spec.toJson(),
@@ -223,6 +242,16 @@ final class Fitting {
           prep.numClasses(), result.trainRows(), result.validationRows(),
           result.conversionSeconds(), result.trainSeconds());
     }
+  }
+
+  /**
+   * The most workers that help: each needs at least {@code minBatches} full minibatches per
+   * epoch (1 for an explicit numWorkers; minBatchesPerWorker when it is 0), so small data is not
+   * cut into shards smaller than a minibatch (BatchNormalization cannot learn from a batch of
+   * three rows) or into many tiny shards that only add averaging rounds.
+   */
+  static int workersThatHelp(long trainRows, int batchSize, int minBatches) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, trainRows / ((long) batchSize * minBatches)));
   }
 
   /** A warm start needs the very network the initial model was trained with. */

@@ -91,15 +91,68 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
     return self();
   }
 
-  /** Sets the number of partitions trained in parallel (0: default parallelism). */
+  /**
+   * Sets the number of partitions trained in parallel (0, the default: as many as help —
+   * Spark's default parallelism, each worker with at least minBatchesPerWorker minibatches).
+   */
   default T setNumWorkers(int value) {
     set(numWorkers(), value);
     return self();
   }
 
-  /** Sets minibatches per partition between averagings (0: one epoch). */
+  /**
+   * Sets minibatches per partition between averagings (0, the default: chosen from the data;
+   * a value at least the minibatches per epoch averages once per epoch).
+   */
   default T setAveragingFrequency(int value) {
     set(averagingFrequency(), value);
+    return self();
+  }
+
+  /** Sets the fewest minibatches per epoch a worker trains when numWorkers is 0 (default 16). */
+  default T setMinBatchesPerWorker(int value) {
+    set(minBatchesPerWorker(), value);
+    return self();
+  }
+
+  /**
+   * Sets the Nesterov momentum of the driver's outer update (0: the plain average; -1, the
+   * default: {@code min(0.9, 1 - 1/workers)}, capped at 0.5 for optimizers with a momentum of
+   * their own).
+   */
+  default T setOuterMomentum(double value) {
+    set(outerMomentum(), value);
+    return self();
+  }
+
+  /** Sets how the learning rate scales with the workers: none, sqrt (default) or linear. */
+  default T setLearningRateScaling(String value) {
+    set(learningRateScaling(), value);
+    return self();
+  }
+
+  /** Sets the epochs over which the scaled learning rate is reached (default 0). */
+  default T setWarmupEpochs(double value) {
+    set(warmupEpochs(), value);
+    return self();
+  }
+
+  /** Sets where BatchNormalization's moving statistics come from: recompute (default), average. */
+  default T setBatchNormStatistics(String value) {
+    set(batchNormStatistics(), value);
+    return self();
+  }
+
+  /**
+   * Sets the whole averaging strategy, e.g. {@link dev.sparkdl.distributed.Averaging#plain()}
+   * for the plain average once per epoch.
+   */
+  default T setAveraging(dev.sparkdl.distributed.Averaging value) {
+    set(averagingFrequency(), value.frequency());
+    set(outerMomentum(), value.outerMomentum());
+    set(learningRateScaling(), value.learningRateScaling());
+    set(warmupEpochs(), value.warmupEpochs());
+    set(batchNormStatistics(), value.recomputeStatistics() ? "recompute" : "average");
     return self();
   }
 

@@ -4,6 +4,7 @@ import dev.sparkdl.spec.Loss;
 import dev.sparkdl.spec.Optimizer;
 import dev.sparkdl.spec.Sequential;
 import dev.sparkdl.callbacks.Callback;
+import dev.sparkdl.distributed.Averaging;
 import dev.sparkdl.engine.Engines;
 import java.io.Serializable;
 import java.util.List;
@@ -41,10 +42,20 @@ public final class NeuralNetParamSet implements Serializable {
   public final IntParam batchSize;
   /** Rows per prediction call when scoring and validating. */
   public final IntParam inferenceBatchSize;
-  /** Partitions trained in parallel; 0 = Spark's default parallelism. */
+  /** Partitions trained in parallel; 0 = as many as help (see minBatchesPerWorker). */
   public final IntParam numWorkers;
-  /** Minibatches per partition between two parameter averagings; 0 = one epoch. */
+  /** Minibatches per partition between two parameter averagings; 0 = chosen from the data. */
   public final IntParam averagingFrequency;
+  /** With numWorkers 0: the fewest minibatches per epoch a worker gets. */
+  public final IntParam minBatchesPerWorker;
+  /** Nesterov momentum of the outer update; -1 = chosen from the number of workers. */
+  public final DoubleParam outerMomentum;
+  /** none, sqrt or linear: the learning rate times f(workers). */
+  public final Param<String> learningRateScaling;
+  /** Epochs over which the scaled learning rate is reached. */
+  public final DoubleParam warmupEpochs;
+  /** recompute or average: where BatchNormalization's moving statistics come from. */
+  public final Param<String> batchNormStatistics;
   /** Seed of initialisation, shuffling, dropout and the validation draw. */
   public final LongParam seed;
   /** Fraction of rows held out for validation metrics each epoch. */
@@ -96,10 +107,32 @@ public final class NeuralNetParamSet implements Serializable {
         ParamValidators.gtEq(1.0));
     numWorkers = new IntParam(owner, "numWorkers",
         "partitions trained in parallel, each by one task (>= 0; 0 = Spark's default"
-            + " parallelism)", ParamValidators.gtEq(0.0));
+            + " parallelism, but each worker with at least minBatchesPerWorker minibatches; an"
+            + " explicit count is lowered so that each worker has a full minibatch)",
+        ParamValidators.gtEq(0.0));
     averagingFrequency = new IntParam(owner, "averagingFrequency",
-        "minibatches each partition trains between two parameter averagings (>= 0; 0 = one"
-            + " epoch)", ParamValidators.gtEq(0.0));
+        "minibatches each partition trains between two parameter averagings (>= 0; 0 = chosen"
+            + " from the data: about " + Averaging.AUTO_ROUNDS_PER_EPOCH + " rounds per epoch with"
+            + " several workers, one per epoch with one; a value >= the minibatches per epoch"
+            + " averages once per epoch)", ParamValidators.gtEq(0.0));
+    minBatchesPerWorker = new IntParam(owner, "minBatchesPerWorker",
+        "with numWorkers = 0, the fewest minibatches per epoch each worker trains: small data"
+            + " gets fewer workers (>= 1)", ParamValidators.gtEq(1.0));
+    outerMomentum = new DoubleParam(owner, "outerMomentum",
+        "Nesterov momentum applied by the driver to the averaged change of each round, in [0, 1)"
+            + " (0 = the plain average), or -1 = min(0.9, 1 - 1/workers), which is 0 for one"
+            + " worker (capped at 0.5 for optimizers with a momentum of their own: Adam, AdamW,"
+            + " SGD or RMSprop with momentum)", v -> validOuterMomentum((Double) v));
+    learningRateScaling = new Param<>(owner, "learningRateScaling",
+        "the optimizer's learning rate times f(workers): none, sqrt or linear",
+        s -> Averaging.SCALINGS.contains(s));
+    warmupEpochs = new DoubleParam(owner, "warmupEpochs",
+        "epochs over which the learning-rate factor of learningRateScaling rises linearly from 1"
+            + " (>= 0)", ParamValidators.gtEq(0.0));
+    batchNormStatistics = new Param<>(owner, "batchNormStatistics",
+        "BatchNormalization's moving mean and variance: recompute (exactly, for the averaged"
+            + " weights, after every epoch) or average (the partitions' own, averaged)",
+        s -> "recompute".equals(s) || "average".equals(s));
     seed = new LongParam(owner, "seed", "random seed");
     validationSplit = new DoubleParam(owner, "validationSplit",
         "fraction of rows held out (at random, seeded) for validation metrics, in [0, 1)",
@@ -131,10 +164,19 @@ public final class NeuralNetParamSet implements Serializable {
     p.setDefault(s.inferenceBatchSize, 1024);
     p.setDefault(s.numWorkers, 0);
     p.setDefault(s.averagingFrequency, 0);
+    p.setDefault(s.minBatchesPerWorker, 16);
+    p.setDefault(s.outerMomentum, -1.0);
+    p.setDefault(s.learningRateScaling, "sqrt");
+    p.setDefault(s.warmupEpochs, 0.0);
+    p.setDefault(s.batchNormStatistics, "recompute");
     p.setDefault(s.seed, (long) "dev.sparkdl".hashCode());
     p.setDefault(s.validationSplit, 0.0);
     p.setDefault(s.verbose, 1);
     p.setDefault(s.device, "auto");
+  }
+
+  private static boolean validOuterMomentum(double v) {
+    return v == -1 || (v >= 0 && v < 1);
   }
 
   private static boolean validLayers(String s) {

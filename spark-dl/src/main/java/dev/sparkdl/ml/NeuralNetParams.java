@@ -69,6 +69,62 @@ public interface NeuralNetParams extends Params {
     return nnParams().averagingFrequency;
   }
 
+  /** @return the fewest minibatches per worker when numWorkers is 0 */
+  default IntParam minBatchesPerWorker() {
+    return nnParams().minBatchesPerWorker;
+  }
+
+  /** @return the outer momentum (-1: auto) */
+  default DoubleParam outerMomentum() {
+    return nnParams().outerMomentum;
+  }
+
+  /** @return none, sqrt or linear */
+  default Param<String> learningRateScaling() {
+    return nnParams().learningRateScaling;
+  }
+
+  /** @return epochs of learning-rate warm-up */
+  default DoubleParam warmupEpochs() {
+    return nnParams().warmupEpochs;
+  }
+
+  /** @return recompute or average */
+  default Param<String> batchNormStatistics() {
+    return nnParams().batchNormStatistics;
+  }
+
+  /** @return the fewest minibatches per worker when numWorkers is 0 */
+  default int getMinBatchesPerWorker() {
+    return (Integer) getOrDefault(minBatchesPerWorker());
+  }
+
+  /** @return the outer momentum (-1: auto) */
+  default double getOuterMomentum() {
+    return (Double) getOrDefault(outerMomentum());
+  }
+
+  /** @return none, sqrt or linear */
+  default String getLearningRateScaling() {
+    return getOrDefault(learningRateScaling());
+  }
+
+  /** @return epochs of learning-rate warm-up */
+  default double getWarmupEpochs() {
+    return (Double) getOrDefault(warmupEpochs());
+  }
+
+  /** @return recompute or average */
+  default String getBatchNormStatistics() {
+    return getOrDefault(batchNormStatistics());
+  }
+
+  /** @return the averaging strategy these params describe (automatic choices unresolved) */
+  default dev.sparkdl.distributed.Averaging getAveraging() {
+    return new dev.sparkdl.distributed.Averaging(getAveragingFrequency(), getOuterMomentum(),
+        getLearningRateScaling(), getWarmupEpochs(), "recompute".equals(getBatchNormStatistics()));
+  }
+
   /** @return the seed */
   default LongParam seed() {
     return nnParams().seed;
@@ -167,7 +223,7 @@ public interface NeuralNetParams extends Params {
     return (Integer) getOrDefault(numWorkers());
   }
 
-  /** @return minibatches between averagings (0: one epoch) */
+  /** @return minibatches between averagings (0: chosen from the data) */
   default int getAveragingFrequency() {
     return (Integer) getOrDefault(averagingFrequency());
   }

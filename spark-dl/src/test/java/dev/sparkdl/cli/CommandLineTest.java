@@ -48,6 +48,8 @@ class CommandLineTest {
         .replace("\"label\": \"y\"", "\"label\": \"target_name\"")
         .replace("\"inputShape\": [2]", "\"inputShape\": [4]")
         .replace("\"averagingFrequency\": 4,", "")
+        .replace("\"minBatchesPerWorker\": 4, \"outerMomentum\": 0.5, \"learningRateScaling\": \"linear\",", "")
+        .replace("\"warmupEpochs\": 1.5, \"batchNormStatistics\": \"average\",", "")
         .replace("\"validationSplit\": 0.1,", "")
         .replace("\"epochs\": 5", "\"epochs\": 40")
         .replace("{\"class_name\": \"SGD\", \"config\": {\"learning_rate\": 0.1, \"momentum\": 0.9}}",

@@ -26,6 +26,8 @@ class JobFileTest {
                     "optimizer": {"class_name": "SGD", "config": {"learning_rate": 0.1, "momentum": 0.9}},
                     "metrics": ["acc"]},
         "fit": {"epochs": 5, "batchSize": 16, "numWorkers": 2, "averagingFrequency": 4,
+                "minBatchesPerWorker": 4, "outerMomentum": 0.5, "learningRateScaling": "linear",
+                "warmupEpochs": 1.5, "batchNormStatistics": "average",
                 "seed": 12345678901, "validationSplit": 0.1, "verbose": 0, "device": "cpu"},
         "output": "models/m",
         "overwrite": true
@@ -50,6 +52,11 @@ class JobFileTest {
     assertEquals(List.of("accuracy"), j.metrics());
     assertEquals(12345678901L, j.fit().seed());
     assertEquals(4, j.fit().averagingFrequency());
+    assertEquals(4, j.fit().minBatchesPerWorker());
+    assertEquals(0.5, j.fit().outerMomentum());
+    assertEquals("linear", j.fit().learningRateScaling());
+    assertEquals(1.5, j.fit().warmupEpochs());
+    assertEquals("average", j.fit().batchNormStatistics());
     assertTrue(j.overwrite());
   }
 

@@ -110,6 +110,10 @@ class TuningAndWarmStartTest {
     assertEquals(6, resumed.history().size());
     assertEquals(six.history().get("loss")[5], resumed.history().get("loss")[5], 1e-4);
     assertEquals(six.state().optimizer().iterations(), resumed.state().optimizer().iterations());
+    // two workers: the outer momentum's velocity is saved (weights format 2) and continued, so
+    // the weights are those of the uninterrupted run, bit for bit
+    assertTrue(three.state().optimizer().outerVelocity() != null, "outer momentum state saved");
+    assertEquals(six.weights(), resumed.weights(), "3 + 3 epochs through save/load vs 6 epochs");
 
     NeuralNetClassifier other = c.copy(new ParamMap())
         .setLayers(Sequential.of(Dense.units(10).activation("softmax"))).setInitialModel(three);

@@ -1,0 +1,154 @@
+package dev.sparkdl.distributed;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How the partitions' work becomes one model (see docs/distributed-training.md): how often
+ * they average, the outer update applied to the averaged change, how the optimizer's learning
+ * rate scales with the number of workers, and where BatchNormalization's moving statistics
+ * come from. Values of 0 / -1 mean "chosen from the data" and are fixed by {@link #resolve}.
+ *
+ * @param frequency minibatches each partition trains between two averagings; 0 = auto (about
+ *     {@link #AUTO_ROUNDS_PER_EPOCH} rounds per epoch with several workers, one round per epoch
+ *     with one)
+ * @param outerMomentum Nesterov momentum of the outer update; -1 = auto ({@code min(cap, 1 -
+ *     1/workers)}, so one worker trains exactly as on one machine; the cap is {@value
+ *     #MOMENTUM_CAP} for optimizers without a momentum of their own, {@value
+ *     #MOMENTUM_CAP_WITH_INNER} for Adam, AdamW and SGD or RMSprop with momentum); 0 = the plain
+ *     average
+ * @param learningRateScaling the optimizer's learning rate times {@code f(workers)}: none,
+ *     sqrt or linear
+ * @param warmupEpochs epochs over which that factor rises linearly from 1 (0: from the start)
+ * @param recomputeStatistics recompute BatchNormalization's moving mean and variance for the
+ *     averaged weights after each epoch instead of averaging the partitions' own
+ */
+public record Averaging(
+    int frequency,
+    double outerMomentum,
+    String learningRateScaling,
+    double warmupEpochs,
+    boolean recomputeStatistics)
+    implements Serializable {
+
+  /** Rounds per epoch that the automatic frequency aims at with several workers. */
+  public static final int AUTO_ROUNDS_PER_EPOCH = 4;
+
+  /** The automatic outer momentum's cap for optimizers without a momentum of their own. */
+  public static final double MOMENTUM_CAP = 0.9;
+
+  /**
+   * The automatic outer momentum's cap for optimizers with a momentum of their own, which
+   * already carries direction across rounds (their state is averaged and broadcast): a second
+   * strong momentum on top made training oscillate (measured, docs/distributed-training.md).
+   */
+  public static final double MOMENTUM_CAP_WITH_INNER = 0.5;
+
+  /** The ways to scale the learning rate with the number of workers. */
+  public static final List<String> SCALINGS = List.of("none", "sqrt", "linear");
+
+  /** Validates. */
+  public Averaging {
+    if (frequency < 0) {
+      throw new IllegalArgumentException(
+          "averagingFrequency must be >= 0 (0 = chosen from the data); received " + frequency);
+    }
+    if (!(outerMomentum == -1 || (outerMomentum >= 0 && outerMomentum < 1))) {
+      throw new IllegalArgumentException(
+          "outerMomentum must be in [0, 1), or -1 for auto; received " + outerMomentum);
+    }
+    if (!SCALINGS.contains(learningRateScaling)) {
+      throw new IllegalArgumentException("learningRateScaling must be one of " + SCALINGS
+          + "; received '" + learningRateScaling + "'");
+    }
+    if (!(warmupEpochs >= 0) || Double.isInfinite(warmupEpochs)) {
+      throw new IllegalArgumentException(
+          "warmupEpochs must be a finite number >= 0; received " + warmupEpochs);
+    }
+  }
+
+  /**
+   * @return the plain sample-weighted average once per epoch with the partitions' statistics
+   *     averaged too: spark-dl's first strategy, kept for comparison
+   */
+  public static Averaging plain() {
+    return new Averaging(Integer.MAX_VALUE, 0, "none", 0, false);
+  }
+
+  /**
+   * Fixes the automatic choices for a fit.
+   *
+   * @param workers the number of partitions training
+   * @param maxBatchesPerWorker the most minibatches a partition trains per epoch
+   * @param innerMomentum whether the optimizer keeps a momentum of its own
+   * @return the strategy in numbers
+   */
+  public Resolved resolve(int workers, int maxBatchesPerWorker, boolean innerMomentum) {
+    int k;
+    if (frequency > 0) {
+      k = frequency;
+    } else if (workers == 1) {
+      k = maxBatchesPerWorker;
+    } else {
+      k = Math.max(1, (maxBatchesPerWorker + AUTO_ROUNDS_PER_EPOCH - 1) / AUTO_ROUNDS_PER_EPOCH);
+    }
+    k = Math.max(1, Math.min(k, Math.max(1, maxBatchesPerWorker)));
+    double cap = innerMomentum ? MOMENTUM_CAP_WITH_INNER : MOMENTUM_CAP;
+    double beta = outerMomentum >= 0 ? outerMomentum : Math.min(cap, 1 - 1.0 / workers);
+    double scale = switch (learningRateScaling) {
+      case "sqrt" -> Math.sqrt(workers);
+      case "linear" -> workers;
+      default -> 1;
+    };
+    return new Resolved(k, (maxBatchesPerWorker + k - 1) / Math.max(1, k), beta, scale,
+        warmupEpochs, recomputeStatistics);
+  }
+
+  /**
+   * A strategy in numbers.
+   *
+   * @param frequency minibatches per partition per round
+   * @param roundsPerEpoch rounds in an epoch
+   * @param outerMomentum Nesterov momentum of the outer update (0: plain average)
+   * @param learningRateFactor the learning-rate multiplier after warm-up
+   * @param warmupEpochs epochs of linear warm-up towards it
+   * @param recomputeStatistics recompute BatchNormalization's statistics each epoch
+   */
+  public record Resolved(int frequency, int roundsPerEpoch, double outerMomentum,
+      double learningRateFactor, double warmupEpochs, boolean recomputeStatistics)
+      implements Serializable {
+
+    /**
+     * @param progress epochs done so far, fractional (0 at the start of this fit)
+     * @return the learning-rate multiplier at that point
+     */
+    double learningRateFactor(double progress) {
+      if (learningRateFactor == 1 || warmupEpochs <= 0 || progress >= warmupEpochs) {
+        return learningRateFactor;
+      }
+      return 1 + (learningRateFactor - 1) * progress / warmupEpochs;
+    }
+
+    /** @return e.g. "averaging every 4 minibatches (8 rounds per epoch), outer momentum 0.9" */
+    public String describe() {
+      StringBuilder s = new StringBuilder();
+      s.append(roundsPerEpoch == 1 ? "averaging once per epoch"
+          : String.format(Locale.ROOT, "averaging every %d minibatches (%d rounds per epoch)",
+              frequency, roundsPerEpoch));
+      if (outerMomentum > 0) {
+        s.append(String.format(Locale.ROOT, ", outer momentum %.3g", outerMomentum));
+      }
+      if (learningRateFactor != 1) {
+        s.append(String.format(Locale.ROOT, ", learning rate x%.3g", learningRateFactor));
+        if (warmupEpochs > 0) {
+          s.append(String.format(Locale.ROOT, " after %.3g warm-up epochs", warmupEpochs));
+        }
+      }
+      if (recomputeStatistics) {
+        s.append(", BatchNormalization statistics recomputed");
+      }
+      return s.toString();
+    }
+  }
+}
