@@ -28,8 +28,17 @@ final class Support {
 
   /** Prints the machine-readable summary line every example ends with. */
   static void result(Map<String, Object> figures) {
+    System.out.println("RESULT " + toJson(figures));
+  }
+
+  /** Prints one JSON line. */
+  static void json(Map<String, Object> figures) {
+    System.out.println(toJson(figures));
+  }
+
+  static String toJson(Object value) {
     try {
-      System.out.println("RESULT " + new ObjectMapper().writeValueAsString(figures));
+      return new ObjectMapper().writeValueAsString(value);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
