@@ -36,7 +36,7 @@ final class MnistCnn implements Callable<Integer> {
   int batchSize = 128;
 
   @Option(names = "--averaging-frequency",
-      description = "minibatches between averagings, 0 = once per epoch (default: ${DEFAULT-VALUE})")
+      description = "minibatches between averagings, 0 = chosen from the data (default: ${DEFAULT-VALUE})")
   int averagingFrequency = 0;
 
   @Mixin SparkOptions spark;

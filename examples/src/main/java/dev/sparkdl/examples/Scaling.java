@@ -86,7 +86,7 @@ final class Scaling implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--frequency", description = "custom: minibatches between averagings (0: one epoch)")
+  @Option(names = "--frequency", description = "custom: minibatches between averagings (0: auto)")
   int frequency = 0;
 
   @Option(names = "--rounds", description = "custom: rounds per epoch (sets the frequency)")

@@ -15,7 +15,12 @@ import java.util.function.Consumer;
  * accuracy and categorical cross-entropy per epoch.
  */
 final class TestSetMonitor implements Callback {
-  /** One epoch's figures. */
+  /**
+   * One epoch's figures.
+   *
+   * @param seconds the epoch's training time, including the time to read the weights (which
+   *     recomputes BatchNormalization's statistics for them)
+   */
   record Epoch(int epoch, double accuracy, double loss, double trainLoss, double seconds) {}
 
   private final Sequential spec;
@@ -49,15 +54,18 @@ final class TestSetMonitor implements Callback {
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs, double seconds,
       TrainingContext context) {
-    double[] r = score(context);
-    Epoch e = new Epoch(epoch, r[0], r[1], logs.getOrDefault("loss", Double.NaN), seconds);
+    long t0 = System.nanoTime();
+    dev.sparkdl.engine.WeightSnapshot weights = context.weights();
+    double read = (System.nanoTime() - t0) / 1e9;
+    double[] r = score(weights);
+    Epoch e = new Epoch(epoch, r[0], r[1], logs.getOrDefault("loss", Double.NaN), seconds + read);
     epochs.add(e);
     onEpoch.accept(e);
   }
 
-  private double[] score(TrainingContext context) {
+  private double[] score(dev.sparkdl.engine.WeightSnapshot weights) {
     try (Network net = Network.create(spec, null, 0)) {
-      net.setWeights(context.weights());
+      net.setWeights(weights);
       int d = net.inputSize();
       int k = net.outputSize();
       int n = labels.length;

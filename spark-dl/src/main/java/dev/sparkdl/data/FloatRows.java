@@ -43,6 +43,9 @@ public final class FloatRows implements Serializable {
 
   /** Appends every row of {@code other} (of the same width). */
   public void appendAll(FloatRows other) {
+    if (other.rows == 0) {
+      return;
+    }
     if (other.width != width) {
       throw new IllegalArgumentException(
           "rows of width " + other.width + " cannot join rows of width " + width);

@@ -54,18 +54,27 @@ public record PartitionData(Split train, Split validation, ConversionReport repo
     return new PartitionData(sorted, validation, report);
   }
 
-  /** @return the rows of all the parts, in order, as one partition's */
+  /** @return the rows of all the parts, in order, as one partition's (ordered by content) */
   public static PartitionData concat(java.util.List<PartitionData> parts) {
-    if (parts.size() == 1) {
-      return parts.get(0).canonical();
+    java.util.List<PartitionData> rows = parts.stream()
+        .filter(p -> p.train().rows() + p.validation().rows() > 0).toList();
+    if (rows.size() <= 1) { // an empty part may not even know the row width
+      PartitionData only = rows.isEmpty() ? parts.get(0) : rows.get(0);
+      ConversionReport report = new ConversionReport();
+      parts.forEach(p -> report.merge(p.report()));
+      return new PartitionData(only.train(), only.validation(), report).canonical();
     }
-    PartitionData first = parts.get(0);
+    PartitionData first = rows.get(0);
     Split train = new Split(new FloatRows(first.train().x().width()),
         new FloatRows(first.train().y().width()));
     Split validation = new Split(new FloatRows(first.validation().x().width()),
         new FloatRows(first.validation().y().width()));
     ConversionReport report = new ConversionReport();
     for (PartitionData p : parts) {
+      if (p.train().rows() + p.validation().rows() == 0) {
+        report.merge(p.report());
+        continue;
+      }
       train.x().appendAll(p.train().x());
       train.y().appendAll(p.train().y());
       validation.x().appendAll(p.validation().x());

@@ -13,13 +13,12 @@ import java.util.Locale;
  * @param frequency minibatches each partition trains between two averagings; 0 = auto (about
  *     {@link #AUTO_ROUNDS_PER_EPOCH} rounds per epoch with several workers, one round per epoch
  *     with one)
- * @param outerMomentum Nesterov momentum of the outer update; -1 = auto ({@code min(cap, 1 -
- *     1/workers)}, so one worker trains exactly as on one machine; the cap is {@value
- *     #MOMENTUM_CAP} for optimizers without a momentum of their own, {@value
- *     #MOMENTUM_CAP_WITH_INNER} for Adam, AdamW and SGD or RMSprop with momentum); 0 = the plain
- *     average
+ * @param outerMomentum Nesterov momentum of the outer update; -1 = auto: {@code min(cap, 1 -
+ *     1/workers)} (0 for one worker, who trains exactly as on one machine), with cap {@value
+ *     #MOMENTUM_CAP}, or {@value #MOMENTUM_CAP_WITH_INNER} for an optimizer with a momentum of
+ *     its own (Adam, AdamW, SGD or RMSprop with momentum); 0 = the plain average
  * @param learningRateScaling the optimizer's learning rate times {@code f(workers)}: none,
- *     sqrt or linear
+ *     sqrt (the square-root rule of adaptive optimizers at larger batches) or linear
  * @param warmupEpochs epochs over which that factor rises linearly from 1 (0: from the start)
  * @param recomputeStatistics recompute BatchNormalization's moving mean and variance for the
  *     averaged weights after each epoch instead of averaging the partitions' own
@@ -39,9 +38,10 @@ public record Averaging(
   public static final double MOMENTUM_CAP = 0.9;
 
   /**
-   * The automatic outer momentum's cap for optimizers with a momentum of their own, which
-   * already carries direction across rounds (their state is averaged and broadcast): a second
-   * strong momentum on top made training oscillate (measured, docs/distributed-training.md).
+   * The automatic outer momentum's cap for optimizers with a momentum of their own: the
+   * optimizer's momentum, averaged and broadcast with its state, already carries the direction
+   * through the round's steps and across rounds, and a second strong momentum on top made Keras'
+   * MNIST convnet with Adam oscillate (docs/distributed-training.md).
    */
   public static final double MOMENTUM_CAP_WITH_INNER = 0.5;
 
@@ -79,7 +79,7 @@ public record Averaging(
   /**
    * Fixes the automatic choices for a fit.
    *
-   * @param workers the number of partitions training
+   * @param workers the number of partitions with training rows
    * @param maxBatchesPerWorker the most minibatches a partition trains per epoch
    * @param innerMomentum whether the optimizer keeps a momentum of its own
    * @return the strategy in numbers
@@ -120,7 +120,8 @@ public record Averaging(
       implements Serializable {
 
     /**
-     * @param progress epochs done so far, fractional (0 at the start of this fit)
+     * @param progress epochs done so far, fractional, counted from the first epoch of the
+     *     training history (a warm start continues the warm-up where it stopped)
      * @return the learning-rate multiplier at that point
      */
     double learningRateFactor(double progress) {

@@ -152,7 +152,8 @@ public final class DistributedTrainer {
         double progress = (epoch - 1) + (double) round / roundsPerEpoch; // warm starts continue
         double lr = baseLearningRate * averaging.learningRateFactor(progress);
         Broadcast<RoundInput> input =
-            jsc.broadcast(new RoundInput(weights, optimizer, epoch, round, lr));
+            jsc.broadcast(new RoundInput(weights,
+                optimizer == null ? null : optimizer.withOuterVelocity(null), epoch, round, lr));
         long b1 = System.nanoTime();
         jsc.setJobDescription(JOB_PREFIX + "epoch " + epoch + "/" + last + ", round " + (round + 1)
             + "/" + roundsPerEpoch);
@@ -216,8 +217,8 @@ public final class DistributedTrainer {
     }
     observed.complete();
     all.forEach(Callback::onTrainEnd);
-    return new TrainingResult(observed.get(), optimizer, history, List.copyOf(rounds), blocks.seconds(),
-        (System.nanoTime() - t0) / 1e9, blocks.report().trainRows(),
+    return new TrainingResult(observed.get(), optimizer, history, List.copyOf(rounds),
+        blocks.seconds(), (System.nanoTime() - t0) / 1e9, blocks.report().trainRows(),
         blocks.report().validationRows());
   }
 

@@ -23,12 +23,20 @@ final class OuterOptimizer {
   OuterOptimizer(WeightLayout layout, double momentum, float[][] velocity) {
     this.layout = layout;
     this.momentum = (float) momentum;
-    this.velocity = momentum == 0 ? null : velocity;
+    this.velocity = momentum == 0 || velocity == null ? null : copy(velocity);
   }
 
-  /** @return the velocity (null before the first step, or without momentum) */
+  private static float[][] copy(float[][] arrays) { // the initial model's own stays as it is
+    float[][] c = new float[arrays.length][];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = arrays[i] == null ? null : arrays[i].clone();
+    }
+    return c;
+  }
+
+  /** @return a copy of the velocity (null before the first step, or without momentum) */
   float[][] velocity() {
-    return velocity;
+    return velocity == null ? null : copy(velocity);
   }
 
   /**

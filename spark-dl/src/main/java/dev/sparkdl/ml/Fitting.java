@@ -180,7 +180,14 @@ final class Fitting {
               + " per epoch: training on %d.", p.getNumWorkers(), trainRows, helpful,
           p.getBatchSize(), helpful));
     }
-    try (TrainingBlocks blocks = converted.withAtMostPartitions(helpful)) {
+    TrainingBlocks joined;
+    try {
+      joined = converted.withAtMostPartitions(helpful);
+    } catch (RuntimeException e) {
+      converted.close();
+      throw e;
+    }
+    try (TrainingBlocks blocks = joined) {
       List<Integer> inputShape =
           prep.spec().inputShape() != null ? prep.spec().inputShape() : blocks.sampleShape();
       Sequential spec = prep.spec().withInputShape(inputShape);
@@ -209,10 +216,12 @@ final class Fitting {
         }
       }
       int maxBatches = 0;
+      int training = 0;
       for (int r : blocks.trainRowsPerPartition()) {
         maxBatches = Math.max(maxBatches, DistributedTrainer.minibatches(r, p.getBatchSize()));
+        training += r > 0 ? 1 : 0;
       }
-      Averaging.Resolved averaging = p.getAveraging().resolve(blocks.partitions(), maxBatches,
+      Averaging.Resolved averaging = p.getAveraging().resolve(Math.max(1, training), maxBatches,
           prep.compile().optimizer().hasMomentum());
       int threads = DistributedTrainer.threadsPerTask(jsc, blocks.partitions());
       TrainingPlan plan =

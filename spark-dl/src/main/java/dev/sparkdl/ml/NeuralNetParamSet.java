@@ -128,7 +128,7 @@ public final class NeuralNetParamSet implements Serializable {
         s -> Averaging.SCALINGS.contains(s));
     warmupEpochs = new DoubleParam(owner, "warmupEpochs",
         "epochs over which the learning-rate factor of learningRateScaling rises linearly from 1"
-            + " (>= 0)", ParamValidators.gtEq(0.0));
+            + " (a finite number >= 0)", v -> validWarmup((Double) v));
     batchNormStatistics = new Param<>(owner, "batchNormStatistics",
         "BatchNormalization's moving mean and variance: recompute (exactly, for the averaged"
             + " weights, after every epoch) or average (the partitions' own, averaged)",
@@ -173,6 +173,10 @@ public final class NeuralNetParamSet implements Serializable {
     p.setDefault(s.validationSplit, 0.0);
     p.setDefault(s.verbose, 1);
     p.setDefault(s.device, "auto");
+  }
+
+  private static boolean validWarmup(double v) {
+    return v >= 0 && !Double.isInfinite(v);
   }
 
   private static boolean validOuterMomentum(double v) {

@@ -44,9 +44,10 @@ class AveragingTest {
     assertEquals(0.5, DEFAULTS.resolve(16, 30, true).outerMomentum(), 1e-12);
     assertEquals(0.5, DEFAULTS.resolve(2, 30, true).outerMomentum(), 1e-12);
 
-    Averaging.Resolved tiny = DEFAULTS.resolve(8, 2, false); // fewer minibatches than rounds wanted
+    Averaging.Resolved tiny = DEFAULTS.resolve(8, 2, false); // fewer minibatches than rounds
     assertEquals(1, tiny.frequency());
     assertEquals(2, tiny.roundsPerEpoch());
+    assertEquals(0.875, tiny.outerMomentum(), 1e-12);
   }
 
   @Test

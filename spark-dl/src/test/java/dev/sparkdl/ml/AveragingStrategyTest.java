@@ -162,6 +162,27 @@ class AveragingStrategyTest {
     assertEquals(150, many.state().trainRows());
   }
 
+  /** Joining partitions copes with an empty one that never saw a row (so knows no width). */
+  @Test
+  void anEmptyPartitionJoinsTheOthers() {
+    List<Row> rows = new ArrayList<>();
+    Random rnd = new Random(2);
+    for (int i = 0; i < 64; i++) {
+      double a = rnd.nextGaussian();
+      rows.add(RowFactory.create(Vectors.dense(a, rnd.nextGaussian()), a > 0 ? 1.0 : 0.0));
+    }
+    org.apache.spark.api.java.JavaSparkContext jsc =
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Dataset<Row> data = spark.createDataFrame(jsc.parallelize(rows, 1), schema())
+        .union(spark.createDataFrame(jsc.parallelize(new ArrayList<Row>(), 1), schema()));
+    assertEquals(2, data.rdd().getNumPartitions());
+    NeuralNetClassificationModel model = new NeuralNetClassifier()
+        .setLayers(Sequential.of(Dense.units(2).activation("softmax"))) // no input shape
+        .setBatchSize(16).setEpochs(2).setNumWorkers(0).setSeed(1).setVerbose(0).fit(data);
+    assertEquals(1, model.state().rounds().get(0).tasks().size());
+    assertEquals(64, model.state().trainRows());
+  }
+
   private static StructType schema() {
     return new StructType(new StructField[] {
       new StructField("features", SQLDataTypes.VectorType(), false, Metadata.empty()),

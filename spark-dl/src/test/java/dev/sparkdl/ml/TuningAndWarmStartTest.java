@@ -102,8 +102,9 @@ class TuningAndWarmStartTest {
     // the first half travels through a save and a load, optimizer state included
     String path = dir.resolve("three").toString();
     three.write().save(path);
+    NeuralNetClassificationModel loaded = NeuralNetClassificationModel.load(path);
     NeuralNetClassificationModel resumed = c.copy(new ParamMap()).setEpochs(3)
-        .setInitialModel(NeuralNetClassificationModel.load(path)).fit(split[0]);
+        .setInitialModel(loaded).fit(split[0]);
     double a6 = ClassifierLearningTest.accuracy(six.transform(split[1]));
     double a33 = ClassifierLearningTest.accuracy(resumed.transform(split[1]));
     assertTrue(Math.abs(a6 - a33) <= 0.005, "6 epochs " + a6 + " vs 3 + 3 " + a33);
@@ -114,6 +115,9 @@ class TuningAndWarmStartTest {
     // the weights are those of the uninterrupted run, bit for bit
     assertTrue(three.state().optimizer().outerVelocity() != null, "outer momentum state saved");
     assertEquals(six.weights(), resumed.weights(), "3 + 3 epochs through save/load vs 6 epochs");
+    // the initial model is left as it was: continuing from it again gives the same weights
+    assertEquals(resumed.weights(), c.copy(new ParamMap()).setEpochs(3).setInitialModel(loaded)
+        .fit(split[0]).weights());
 
     NeuralNetClassifier other = c.copy(new ParamMap())
         .setLayers(Sequential.of(Dense.units(10).activation("softmax"))).setInitialModel(three);
