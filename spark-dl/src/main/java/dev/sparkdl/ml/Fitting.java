@@ -173,12 +173,12 @@ final class Fitting {
             prep.labelRule()));
     long trainRows = converted.report().trainRows();
     int helpful = workersThatHelp(trainRows, p.getBatchSize(),
-        p.getNumWorkers() > 0 ? 1 : p.getMinBatchesPerWorker());
+        p.getNumWorkers() > 0 ? MIN_BATCHES_PER_WORKER : p.getMinBatchesPerWorker());
     if (p.getNumWorkers() > helpful && p.getVerbose() > 0) {
       System.out.println(String.format(Locale.ROOT,
-          "numWorkers is %d, but %d training rows give only %d worker(s) a full minibatch of %d"
-              + " per epoch: training on %d.", p.getNumWorkers(), trainRows, helpful,
-          p.getBatchSize(), helpful));
+          "numWorkers is %d, but %d training rows give only %d worker(s) %d minibatches of %d per"
+              + " epoch: training on %d.", p.getNumWorkers(), trainRows, helpful,
+          MIN_BATCHES_PER_WORKER, p.getBatchSize(), helpful));
     }
     TrainingBlocks joined;
     try {
@@ -254,10 +254,19 @@ final class Fitting {
   }
 
   /**
+   * Minibatches per epoch each worker trains at least, whatever numWorkers asks: with one, a
+   * worker takes a single step per epoch and training degenerates into full-batch gradient
+   * descent with one step per epoch (measured: 140 rows on 8 workers, 90 % after 60 epochs
+   * where 4 workers reach 98 %); with less than one, BatchNormalization learns from batches of
+   * a few rows.
+   */
+  static final int MIN_BATCHES_PER_WORKER = 2;
+
+  /**
    * The most workers that help: each needs at least {@code minBatches} full minibatches per
-   * epoch (1 for an explicit numWorkers; minBatchesPerWorker when it is 0), so small data is not
-   * cut into shards smaller than a minibatch (BatchNormalization cannot learn from a batch of
-   * three rows) or into many tiny shards that only add averaging rounds.
+   * epoch ({@link #MIN_BATCHES_PER_WORKER} for an explicit numWorkers; minBatchesPerWorker when
+   * it is 0), so small data is not cut into shards that train a step or less per epoch or into
+   * many tiny shards that only add averaging rounds.
    */
   static int workersThatHelp(long trainRows, int batchSize, int minBatches) {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, trainRows / ((long) batchSize * minBatches)));
