@@ -100,11 +100,11 @@ final class Scaling implements Callable<Integer> {
   @Option(names = "--bn", description = "custom: recompute or average")
   String bn = "recompute";
 
-  @Option(names = "--lr-scale", description = "custom: none, sqrt, linear (inner learning rate × f(N))")
-  String lrScale = "sqrt";
+  @Option(names = "--lr-scale", description = "custom: auto, none, sqrt, linear (inner learning rate × f(N))")
+  String lrScale = "auto";
 
-  @Option(names = "--warmup", description = "custom: warm-up epochs of the inner learning rate")
-  double warmup = 0;
+  @Option(names = "--warmup", description = "custom: warm-up epochs of the inner learning rate (-1: auto)")
+  double warmup = -1;
 
   /** One fit's outcome. */
   record Fit(String task, String dataset, String strategy, String workersLabel, int partitions,

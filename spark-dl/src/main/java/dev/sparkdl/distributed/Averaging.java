@@ -13,13 +13,17 @@ import java.util.Locale;
  * @param frequency minibatches each partition trains between two averagings; 0 = auto (about
  *     {@link #AUTO_ROUNDS_PER_EPOCH} rounds per epoch with several workers, one round per epoch
  *     with one)
- * @param outerMomentum Nesterov momentum of the outer update; -1 = auto: {@code min(cap, 1 -
- *     1/workers)} (0 for one worker, who trains exactly as on one machine), with cap {@value
- *     #MOMENTUM_CAP}, or {@value #MOMENTUM_CAP_WITH_INNER} for an optimizer with a momentum of
- *     its own (Adam, AdamW, SGD or RMSprop with momentum); 0 = the plain average
+ * @param outerMomentum Nesterov momentum of the outer update; -1 = auto: for optimizers without
+ *     a momentum of their own (Adadelta, Adagrad, plain SGD and RMSprop) {@code min(}{@value
+ *     #MOMENTUM_CAP}{@code , 1 - 1/workers)}, 0 for one worker, who trains exactly as on one
+ *     machine; for optimizers with one (Adam, AdamW, SGD or RMSprop with momentum) 0, the plain
+ *     average; 0 = the plain average
  * @param learningRateScaling the optimizer's learning rate times {@code f(workers)}: none,
- *     sqrt (the square-root rule of adaptive optimizers at larger batches) or linear
- * @param warmupEpochs epochs over which that factor rises linearly from 1 (0: from the start)
+ *     sqrt (the square-root rule of adaptive optimizers at larger batches), linear (the
+ *     linear-scaling rule of large-batch training), or auto: linear for optimizers with a
+ *     momentum of their own, sqrt for the others
+ * @param warmupEpochs epochs over which that factor rises linearly from 1 (0: from the start);
+ *     -1 = auto: {@value #AUTO_WARMUP_EPOCHS} epochs when the rate is scaled linearly, else 0
  * @param recomputeStatistics recompute BatchNormalization's moving mean and variance for the
  *     averaged weights after each epoch instead of averaging the partitions' own
  */
@@ -38,15 +42,14 @@ public record Averaging(
   public static final double MOMENTUM_CAP = 0.9;
 
   /**
-   * The automatic outer momentum's cap for optimizers with a momentum of their own: the
-   * optimizer's momentum, averaged and broadcast with its state, already carries the direction
-   * through the round's steps and across rounds, and a second strong momentum on top made Keras'
-   * MNIST convnet with Adam oscillate (docs/distributed-training.md).
+   * Warm-up epochs of the automatic warm-up when the learning rate is scaled linearly: the
+   * linear-scaling rule diverged without one on Keras' MNIST convnet with 32 workers
+   * (docs/distributed-training.md).
    */
-  public static final double MOMENTUM_CAP_WITH_INNER = 0.5;
+  public static final double AUTO_WARMUP_EPOCHS = 2;
 
   /** The ways to scale the learning rate with the number of workers. */
-  public static final List<String> SCALINGS = List.of("none", "sqrt", "linear");
+  public static final List<String> SCALINGS = List.of("auto", "none", "sqrt", "linear");
 
   /** Validates. */
   public Averaging {
@@ -62,9 +65,9 @@ public record Averaging(
       throw new IllegalArgumentException("learningRateScaling must be one of " + SCALINGS
           + "; received '" + learningRateScaling + "'");
     }
-    if (!(warmupEpochs >= 0) || Double.isInfinite(warmupEpochs)) {
+    if (!(warmupEpochs == -1 || warmupEpochs >= 0) || Double.isInfinite(warmupEpochs)) {
       throw new IllegalArgumentException(
-          "warmupEpochs must be a finite number >= 0; received " + warmupEpochs);
+          "warmupEpochs must be a finite number >= 0, or -1 for auto; received " + warmupEpochs);
     }
   }
 
@@ -94,15 +97,19 @@ public record Averaging(
       k = Math.max(1, (maxBatchesPerWorker + AUTO_ROUNDS_PER_EPOCH - 1) / AUTO_ROUNDS_PER_EPOCH);
     }
     k = Math.max(1, Math.min(k, Math.max(1, maxBatchesPerWorker)));
-    double cap = innerMomentum ? MOMENTUM_CAP_WITH_INNER : MOMENTUM_CAP;
-    double beta = outerMomentum >= 0 ? outerMomentum : Math.min(cap, 1 - 1.0 / workers);
-    double scale = switch (learningRateScaling) {
+    double beta = outerMomentum >= 0 ? outerMomentum
+        : innerMomentum ? 0 : Math.min(MOMENTUM_CAP, 1 - 1.0 / workers);
+    String scaling = !"auto".equals(learningRateScaling) ? learningRateScaling
+        : innerMomentum ? "linear" : "sqrt";
+    double scale = switch (scaling) {
       case "sqrt" -> Math.sqrt(workers);
       case "linear" -> workers;
       default -> 1;
     };
+    double warmup = warmupEpochs >= 0 ? warmupEpochs
+        : "linear".equals(scaling) && workers > 1 ? AUTO_WARMUP_EPOCHS : 0;
     return new Resolved(k, (maxBatchesPerWorker + k - 1) / Math.max(1, k), beta, scale,
-        warmupEpochs, recomputeStatistics);
+        warmup, recomputeStatistics);
   }
 
   /**

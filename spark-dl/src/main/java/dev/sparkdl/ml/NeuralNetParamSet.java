@@ -108,7 +108,7 @@ public final class NeuralNetParamSet implements Serializable {
     numWorkers = new IntParam(owner, "numWorkers",
         "partitions trained in parallel, each by one task (>= 0; 0 = Spark's default"
             + " parallelism, but each worker with at least minBatchesPerWorker minibatches; an"
-            + " explicit count is lowered so that each worker has a full minibatch)",
+            + " explicit count is lowered so that each worker has two full minibatches)",
         ParamValidators.gtEq(0.0));
     averagingFrequency = new IntParam(owner, "averagingFrequency",
         "minibatches each partition trains between two parameter averagings (>= 0; 0 = chosen"
@@ -120,15 +120,18 @@ public final class NeuralNetParamSet implements Serializable {
             + " gets fewer workers (>= 1)", ParamValidators.gtEq(1.0));
     outerMomentum = new DoubleParam(owner, "outerMomentum",
         "Nesterov momentum applied by the driver to the averaged change of each round, in [0, 1)"
-            + " (0 = the plain average), or -1 = min(0.9, 1 - 1/workers), which is 0 for one"
-            + " worker (capped at 0.5 for optimizers with a momentum of their own: Adam, AdamW,"
-            + " SGD or RMSprop with momentum)", v -> validOuterMomentum((Double) v));
+            + " (0 = the plain average), or -1 = auto: min(0.9, 1 - 1/workers), which is 0 for one"
+            + " worker; 0 for optimizers with a momentum of their own (Adam, AdamW, SGD or RMSprop"
+            + " with momentum)", v -> validOuterMomentum((Double) v));
     learningRateScaling = new Param<>(owner, "learningRateScaling",
-        "the optimizer's learning rate times f(workers): none, sqrt or linear",
+        "the optimizer's learning rate times f(workers): none, sqrt, linear, or auto (linear for"
+            + " optimizers with a momentum of their own: Adam, AdamW, SGD or RMSprop with momentum;"
+            + " sqrt for the others)",
         s -> Averaging.SCALINGS.contains(s));
     warmupEpochs = new DoubleParam(owner, "warmupEpochs",
         "epochs over which the learning-rate factor of learningRateScaling rises linearly from 1"
-            + " (a finite number >= 0)", v -> validWarmup((Double) v));
+            + " (a finite number >= 0), or -1 = auto: " + (int) Averaging.AUTO_WARMUP_EPOCHS
+            + " epochs when the rate is scaled linearly, else none", v -> validWarmup((Double) v));
     batchNormStatistics = new Param<>(owner, "batchNormStatistics",
         "BatchNormalization's moving mean and variance: recompute (exactly, for the averaged"
             + " weights, after every epoch) or average (the partitions' own, averaged)",
@@ -166,8 +169,8 @@ public final class NeuralNetParamSet implements Serializable {
     p.setDefault(s.averagingFrequency, 0);
     p.setDefault(s.minBatchesPerWorker, 16);
     p.setDefault(s.outerMomentum, -1.0);
-    p.setDefault(s.learningRateScaling, "sqrt");
-    p.setDefault(s.warmupEpochs, 0.0);
+    p.setDefault(s.learningRateScaling, "auto");
+    p.setDefault(s.warmupEpochs, -1.0);
     p.setDefault(s.batchNormStatistics, "recompute");
     p.setDefault(s.seed, (long) "dev.sparkdl".hashCode());
     p.setDefault(s.validationSplit, 0.0);
@@ -176,7 +179,7 @@ public final class NeuralNetParamSet implements Serializable {
   }
 
   private static boolean validWarmup(double v) {
-    return v >= 0 && !Double.isInfinite(v);
+    return (v == -1 || v >= 0) && !Double.isInfinite(v);
   }
 
   private static boolean validOuterMomentum(double v) {

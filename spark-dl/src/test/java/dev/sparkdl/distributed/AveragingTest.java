@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The averaging strategy's automatic choices and the driver's outer update, without Spark. */
 class AveragingTest {
-  private static final Averaging DEFAULTS = new Averaging(0, -1, "sqrt", 0, true);
+  private static final Averaging DEFAULTS = new Averaging(0, -1, "auto", -1, true);
 
   @Test
   void oneWorkerTrainsAsOneMachine() {
@@ -40,9 +40,21 @@ class AveragingTest {
     assertEquals(4, sixteen.roundsPerEpoch());
     assertEquals(0.9, sixteen.outerMomentum(), 1e-12); // 1 - 1/16 capped at 0.9
     assertEquals(4, sixteen.learningRateFactor(0), 1e-12);
-    // Adam keeps a momentum of its own: the outer one is capped at 0.5
-    assertEquals(0.5, DEFAULTS.resolve(16, 30, true).outerMomentum(), 1e-12);
-    assertEquals(0.5, DEFAULTS.resolve(2, 30, true).outerMomentum(), 1e-12);
+    assertEquals(0, sixteen.warmupEpochs()); // the square-root rule needs no warm-up
+
+    // Adam keeps a momentum of its own: plain average, linear scaling after a 2-epoch warm-up
+    Averaging.Resolved adam = DEFAULTS.resolve(16, 30, true);
+    assertEquals(0, adam.outerMomentum());
+    assertEquals(2, adam.warmupEpochs());
+    assertEquals(1, adam.learningRateFactor(0), 1e-12);
+    assertEquals(8.5, adam.learningRateFactor(1), 1e-12);
+    assertEquals(16, adam.learningRateFactor(2), 1e-12);
+    Averaging.Resolved adamOne = DEFAULTS.resolve(1, 30, true);
+    assertEquals(0, adamOne.warmupEpochs());
+    assertEquals(1, adamOne.learningRateFactor(0.5), 1e-12);
+    // an explicit linear scaling gets the automatic warm-up too, an explicit warm-up is kept
+    assertEquals(2, new Averaging(0, -1, "linear", -1, true).resolve(4, 30, false).warmupEpochs());
+    assertEquals(0.5, new Averaging(0, -1, "linear", 0.5, true).resolve(4, 30, true).warmupEpochs());
 
     Averaging.Resolved tiny = DEFAULTS.resolve(8, 2, false); // fewer minibatches than rounds
     assertEquals(1, tiny.frequency());
@@ -75,7 +87,9 @@ class AveragingTest {
         () -> new Averaging(0, 1.0, "sqrt", 0, true)).getMessage().contains("outerMomentum"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> new Averaging(0, -1, "cubic", 0, true)).getMessage()
-        .contains("[none, sqrt, linear]"));
+        .contains("[auto, none, sqrt, linear]"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> new Averaging(0, -1, "auto", -2, true)).getMessage().contains("-1 for auto"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> new Averaging(-2, -1, "sqrt", 0, true)).getMessage().contains(">= 0"));
   }
