@@ -89,7 +89,9 @@ class ConvRecurrentLearningTest {
   void tinyLstmRemembersTheFirstStep() {
     NeuralNetClassificationModel model = new NeuralNetClassifier()
         .setLayers(Sequential.of(Recurrent.lstm(16), Dense.units(1).activation("sigmoid")))
-        .setOptimizer("adam").setLearningRate(0.005).setEpochs(30).setBatchSize(32)
+        // 45 epochs: with 30, one of five seeds stayed below 95 % with two workers, with the
+        // averaging defaults of before as with today's (all six seeds tried reach 97 % with 45)
+        .setOptimizer("adam").setLearningRate(0.005).setEpochs(45).setBatchSize(32)
         .setNumWorkers(2).setSeed(5).setVerbose(0).fit(sequences(1000, 1));
     assertEquals(List.of(10, 1), model.network().inputShape(), "input shape taken from the data");
     double acc = ClassifierLearningTest.accuracy(model.transform(sequences(400, 2)));

@@ -96,6 +96,8 @@ class TuningAndWarmStartTest {
         .setLayers(Sequential.of(Dense.units(32).activation("relu"), dev.sparkdl.spec.Dropout.rate(0.2),
             Dense.units(10).activation("softmax")))
         .setOptimizer("adam").setLearningRate(0.003).setBatchSize(32).setNumWorkers(2)
+        // an outer momentum (auto is 0 with Adam) and a warm-up that the split interrupts
+        .setOuterMomentum(0.5).setWarmupEpochs(4)
         .setSeed(11).setVerbose(0);
     NeuralNetClassificationModel six = c.copy(new ParamMap()).setEpochs(6).fit(split[0]);
     NeuralNetClassificationModel three = c.copy(new ParamMap()).setEpochs(3).fit(split[0]);
@@ -111,8 +113,9 @@ class TuningAndWarmStartTest {
     assertEquals(6, resumed.history().size());
     assertEquals(six.history().get("loss")[5], resumed.history().get("loss")[5], 1e-4);
     assertEquals(six.state().optimizer().iterations(), resumed.state().optimizer().iterations());
-    // two workers: the outer momentum's velocity is saved (weights format 2) and continued, so
-    // the weights are those of the uninterrupted run, bit for bit
+    // two workers: the outer momentum's velocity is saved (weights format 2) and continued, and
+    // the warm-up goes on from epoch 3, so the weights are those of the uninterrupted run, bit for
+    // bit
     assertTrue(three.state().optimizer().outerVelocity() != null, "outer momentum state saved");
     assertEquals(six.weights(), resumed.weights(), "3 + 3 epochs through save/load vs 6 epochs");
     // the initial model is left as it was: continuing from it again gives the same weights
