@@ -148,8 +148,8 @@ final class ScalingReport {
         + " `banknote200_shifted` the same rows with every feature + 200. Workers `auto` is"
         + " `numWorkers = 0` on the DataFrame as created (`local[2]`), `auto8` the same on an"
         + " 8-partition DataFrame. Held-out accuracy after the last epoch; in brackets the"
-        + " workers that trained when fewer than asked (each needs a full minibatch; with"
-        + " `numWorkers = 0`, 16 minibatches):\n\n");
+        + " workers that trained when fewer than asked (each needs two full minibatches per"
+        + " epoch; with `numWorkers = 0`, minBatchesPerWorker = 16):\n\n");
     List<String> strategies = fits.stream().map(Scaling.Fit::strategy).distinct().toList();
     List<String> labels = fits.stream().map(Scaling.Fit::workersLabel).distinct().toList();
     s.append("| data set | strategy |");
