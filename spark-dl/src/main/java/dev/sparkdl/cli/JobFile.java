@@ -74,7 +74,7 @@ public record JobFile(
    * @param averagingFrequency minibatches between averagings
    * @param minBatchesPerWorker the fewest minibatches per worker when numWorkers is 0
    * @param outerMomentum the driver's outer momentum (-1: auto)
-   * @param learningRateScaling none, sqrt or linear
+   * @param learningRateScaling auto, none, sqrt or linear
    * @param warmupEpochs epochs of learning-rate warm-up
    * @param batchNormStatistics recompute or average
    * @param seed the seed

@@ -58,28 +58,19 @@ public record PartitionData(Split train, Split validation, ConversionReport repo
   public static PartitionData concat(java.util.List<PartitionData> parts) {
     java.util.List<PartitionData> rows = parts.stream()
         .filter(p -> p.train().rows() + p.validation().rows() > 0).toList();
-    if (rows.size() <= 1) { // an empty part may not even know the row width
-      PartitionData only = rows.isEmpty() ? parts.get(0) : rows.get(0);
-      ConversionReport report = new ConversionReport();
-      parts.forEach(p -> report.merge(p.report()));
-      return new PartitionData(only.train(), only.validation(), report).canonical();
-    }
-    PartitionData first = rows.get(0);
+    // an empty part may not even know the row width: the widths come from a part with rows
+    PartitionData first = rows.isEmpty() ? parts.get(0) : rows.get(0);
     Split train = new Split(new FloatRows(first.train().x().width()),
         new FloatRows(first.train().y().width()));
     Split validation = new Split(new FloatRows(first.validation().x().width()),
         new FloatRows(first.validation().y().width()));
     ConversionReport report = new ConversionReport();
-    for (PartitionData p : parts) {
-      if (p.train().rows() + p.validation().rows() == 0) {
-        report.merge(p.report());
-        continue;
-      }
+    parts.forEach(p -> report.merge(p.report()));
+    for (PartitionData p : rows) {
       train.x().appendAll(p.train().x());
       train.y().appendAll(p.train().y());
       validation.x().appendAll(p.validation().x());
       validation.y().appendAll(p.validation().y());
-      report.merge(p.report());
     }
     for (FloatRows r : new FloatRows[] {train.x(), train.y(), validation.x(), validation.y()}) {
       r.trim();

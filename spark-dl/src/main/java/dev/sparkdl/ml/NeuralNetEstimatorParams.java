@@ -117,21 +117,27 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
 
   /**
    * Sets the Nesterov momentum of the driver's outer update (0: the plain average; -1, the
-   * default: {@code min(0.9, 1 - 1/workers)}, capped at 0.5 for optimizers with a momentum of
-   * their own).
+   * default: {@code min(0.9, 1 - 1/workers)}, and 0 for optimizers with a momentum of their
+   * own).
    */
   default T setOuterMomentum(double value) {
     set(outerMomentum(), value);
     return self();
   }
 
-  /** Sets how the learning rate scales with the workers: none, sqrt (default) or linear. */
+  /**
+   * Sets how the learning rate scales with the workers: auto (the default: linear for
+   * optimizers with a momentum of their own, sqrt for the others), none, sqrt or linear.
+   */
   default T setLearningRateScaling(String value) {
     set(learningRateScaling(), value);
     return self();
   }
 
-  /** Sets the epochs over which the scaled learning rate is reached (default 0). */
+  /**
+   * Sets the epochs over which the scaled learning rate is reached (-1, the default: 2 when the
+   * rate is scaled linearly, else 0).
+   */
   default T setWarmupEpochs(double value) {
     set(warmupEpochs(), value);
     return self();

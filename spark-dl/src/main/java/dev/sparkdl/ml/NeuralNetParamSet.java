@@ -50,7 +50,7 @@ public final class NeuralNetParamSet implements Serializable {
   public final IntParam minBatchesPerWorker;
   /** Nesterov momentum of the outer update; -1 = chosen from the number of workers. */
   public final DoubleParam outerMomentum;
-  /** none, sqrt or linear: the learning rate times f(workers). */
+  /** auto, none, sqrt or linear: the learning rate times f(workers). */
   public final Param<String> learningRateScaling;
   /** Epochs over which the scaled learning rate is reached. */
   public final DoubleParam warmupEpochs;

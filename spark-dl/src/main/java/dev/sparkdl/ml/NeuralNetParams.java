@@ -79,7 +79,7 @@ public interface NeuralNetParams extends Params {
     return nnParams().outerMomentum;
   }
 
-  /** @return none, sqrt or linear */
+  /** @return auto, none, sqrt or linear */
   default Param<String> learningRateScaling() {
     return nnParams().learningRateScaling;
   }
@@ -104,7 +104,7 @@ public interface NeuralNetParams extends Params {
     return (Double) getOrDefault(outerMomentum());
   }
 
-  /** @return none, sqrt or linear */
+  /** @return auto, none, sqrt or linear */
   default String getLearningRateScaling() {
     return getOrDefault(learningRateScaling());
   }
