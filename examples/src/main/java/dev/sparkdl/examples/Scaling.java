@@ -103,6 +103,10 @@ final class Scaling implements Callable<Integer> {
   @Option(names = "--lr-scale", description = "custom: auto, none, sqrt, linear (inner learning rate × f(N))")
   String lrScale = "auto";
 
+  @Option(names = "--optimizer", description = "MNIST tasks: the optimizer as Keras JSON or a"
+      + " name (default: mlp Adadelta 1.0, cnn Adam)")
+  String optimizer;
+
   @Option(names = "--warmup", description = "custom: warm-up epochs of the inner learning rate (-1: auto)")
   double warmup = -1;
 
@@ -226,7 +230,8 @@ final class Scaling implements Callable<Integer> {
         }
         NeuralNetClassifier clf = new NeuralNetClassifier()
             .setLayers(spec).setLoss("categorical_crossentropy")
-            .setOptimizer(mlp ? new Optimizer.Adadelta(1.0, 0.95, 1e-7) : Optimizer.fromJson("adam"))
+            .setOptimizer(optimizer != null ? Optimizer.fromJson(optimizer)
+                : mlp ? new Optimizer.Adadelta(1.0, 0.95, 1e-7) : Optimizer.fromJson("adam"))
             .setMetrics("accuracy").setEpochs(e).setBatchSize(128).setNumWorkers(w).setSeed(1);
         fits.add(fit(task, "mnist", strategy, String.valueOf(w), clf, train, spec, testX, testY,
             mlp ? 0.975 : 0.985, 128));

@@ -11,8 +11,8 @@ import java.util.Locale;
  * come from. Values of 0 / -1 mean "chosen from the data" and are fixed by {@link #resolve}.
  *
  * @param frequency minibatches each partition trains between two averagings; 0 = auto (about
- *     {@link #AUTO_ROUNDS_PER_EPOCH} rounds per epoch with several workers, one round per epoch
- *     with one)
+ *     {@code min(}{@value #AUTO_ROUNDS_PER_EPOCH}{@code , workers)} rounds per epoch: one with
+ *     one worker, two with two, four from four workers on)
  * @param outerMomentum Nesterov momentum of the outer update; -1 = auto: for optimizers without
  *     a momentum of their own (Adadelta, Adagrad, plain SGD and RMSprop) {@code min(}{@value
  *     #MOMENTUM_CAP}{@code , 1 - 1/workers)}, 0 for one worker, who trains exactly as on one
@@ -23,7 +23,9 @@ import java.util.Locale;
  *     linear-scaling rule of large-batch training), or auto: linear for optimizers with a
  *     momentum of their own, sqrt for the others
  * @param warmupEpochs epochs over which that factor rises linearly from 1 (0: from the start);
- *     -1 = auto: {@value #AUTO_WARMUP_EPOCHS} epochs when the rate is scaled linearly, else 0
+ *     -1 = auto: when the rate is scaled linearly, none up to {@value #WARMUP_FROM_WORKERS}
+ *     workers, rising with log2 of the workers to {@value #AUTO_WARMUP_EPOCHS} epochs at twice
+ *     that many and more ({@link #autoWarmupEpochs}); none for the other scalings
  * @param recomputeStatistics recompute BatchNormalization's moving mean and variance for the
  *     averaged weights after each epoch instead of averaging the partitions' own
  */
@@ -35,18 +37,30 @@ public record Averaging(
     boolean recomputeStatistics)
     implements Serializable {
 
-  /** Rounds per epoch that the automatic frequency aims at with several workers. */
+  /**
+   * Rounds per epoch that the automatic frequency aims at from this many workers on (fewer
+   * workers average once per worker and epoch: with two, 1, 2 and 4 rounds learned alike and
+   * each round costs a Spark job, docs/distributed-training.md).
+   */
   public static final int AUTO_ROUNDS_PER_EPOCH = 4;
 
   /** The automatic outer momentum's cap for optimizers without a momentum of their own. */
   public static final double MOMENTUM_CAP = 0.9;
 
   /**
-   * Warm-up epochs of the automatic warm-up when the learning rate is scaled linearly: the
-   * linear-scaling rule diverged without one on Keras' MNIST convnet with 32 workers
-   * (docs/distributed-training.md).
+   * Warm-up epochs of the automatic warm-up when the learning rate is scaled linearly, from
+   * twice {@link #WARMUP_FROM_WORKERS} workers on: the linear-scaling rule diverged without one
+   * on Keras' MNIST convnet with 32 workers (docs/distributed-training.md).
    */
   public static final double AUTO_WARMUP_EPOCHS = 2;
+
+  /**
+   * Up to this many workers the linearly scaled rate needs no warm-up: on Keras' MNIST convnet
+   * with 2, 4, 8 and 16 workers training without one learned faster and ended higher than with
+   * one (docs/distributed-training.md), as in large-batch training, where the warm-up serves
+   * the largest factors.
+   */
+  public static final int WARMUP_FROM_WORKERS = 16;
 
   /** The ways to scale the learning rate with the number of workers. */
   public static final List<String> SCALINGS = List.of("auto", "none", "sqrt", "linear");
@@ -94,7 +108,8 @@ public record Averaging(
     } else if (workers == 1) {
       k = maxBatchesPerWorker;
     } else {
-      k = Math.max(1, (maxBatchesPerWorker + AUTO_ROUNDS_PER_EPOCH - 1) / AUTO_ROUNDS_PER_EPOCH);
+      int rounds = Math.min(AUTO_ROUNDS_PER_EPOCH, workers);
+      k = Math.max(1, (maxBatchesPerWorker + rounds - 1) / rounds);
     }
     k = Math.max(1, Math.min(k, Math.max(1, maxBatchesPerWorker)));
     double beta = outerMomentum >= 0 ? outerMomentum
@@ -107,9 +122,25 @@ public record Averaging(
       default -> 1;
     };
     double warmup = warmupEpochs >= 0 ? warmupEpochs
-        : "linear".equals(scaling) && workers > 1 ? AUTO_WARMUP_EPOCHS : 0;
+        : "linear".equals(scaling) ? autoWarmupEpochs(workers) : 0;
     return new Resolved(k, (maxBatchesPerWorker + k - 1) / Math.max(1, k), beta, scale,
         warmup, recomputeStatistics);
+  }
+
+  /**
+   * The automatic warm-up of the linearly scaled learning rate: none up to {@link
+   * #WARMUP_FROM_WORKERS} workers, then {@link #AUTO_WARMUP_EPOCHS} × log2(workers / {@value
+   * #WARMUP_FROM_WORKERS}), at most {@link #AUTO_WARMUP_EPOCHS} (reached at twice as many).
+   *
+   * @param workers the number of partitions with training rows
+   * @return warm-up epochs
+   */
+  public static double autoWarmupEpochs(int workers) {
+    if (workers <= WARMUP_FROM_WORKERS) {
+      return 0;
+    }
+    double doublings = Math.log((double) workers / WARMUP_FROM_WORKERS) / Math.log(2);
+    return AUTO_WARMUP_EPOCHS * Math.min(1, doublings);
   }
 
   /**

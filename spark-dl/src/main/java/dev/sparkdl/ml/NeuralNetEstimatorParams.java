@@ -101,8 +101,9 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
   }
 
   /**
-   * Sets minibatches per partition between averagings (0, the default: chosen from the data;
-   * a value at least the minibatches per epoch averages once per epoch).
+   * Sets minibatches per partition between averagings (0, the default: chosen from the data,
+   * about {@code min(4, workers)} rounds per epoch; a value at least the minibatches per epoch
+   * averages once per epoch).
    */
   default T setAveragingFrequency(int value) {
     set(averagingFrequency(), value);
@@ -135,8 +136,9 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
   }
 
   /**
-   * Sets the epochs over which the scaled learning rate is reached (-1, the default: 2 when the
-   * rate is scaled linearly, else 0).
+   * Sets the epochs over which the scaled learning rate is reached (-1, the default: when the
+   * rate is scaled linearly, none up to 16 workers, rising to 2 epochs at 32 workers and more;
+   * else 0).
    */
   default T setWarmupEpochs(double value) {
     set(warmupEpochs(), value);

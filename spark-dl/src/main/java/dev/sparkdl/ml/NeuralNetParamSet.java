@@ -112,8 +112,8 @@ public final class NeuralNetParamSet implements Serializable {
         ParamValidators.gtEq(0.0));
     averagingFrequency = new IntParam(owner, "averagingFrequency",
         "minibatches each partition trains between two parameter averagings (>= 0; 0 = chosen"
-            + " from the data: about " + Averaging.AUTO_ROUNDS_PER_EPOCH + " rounds per epoch with"
-            + " several workers, one per epoch with one; a value >= the minibatches per epoch"
+            + " from the data: about min(" + Averaging.AUTO_ROUNDS_PER_EPOCH + ", workers) rounds"
+            + " per epoch, one per epoch with one worker; a value >= the minibatches per epoch"
             + " averages once per epoch)", ParamValidators.gtEq(0.0));
     minBatchesPerWorker = new IntParam(owner, "minBatchesPerWorker",
         "with numWorkers = 0, the fewest minibatches per epoch each worker trains: small data"
@@ -130,8 +130,9 @@ public final class NeuralNetParamSet implements Serializable {
         s -> Averaging.SCALINGS.contains(s));
     warmupEpochs = new DoubleParam(owner, "warmupEpochs",
         "epochs over which the learning-rate factor of learningRateScaling rises linearly from 1"
-            + " (a finite number >= 0), or -1 = auto: " + (int) Averaging.AUTO_WARMUP_EPOCHS
-            + " epochs when the rate is scaled linearly, else none", v -> validWarmup((Double) v));
+            + " (a finite number >= 0), or -1 = auto: when the rate is scaled linearly, none up to "
+            + Averaging.WARMUP_FROM_WORKERS + " workers, rising to " + (int) Averaging.AUTO_WARMUP_EPOCHS
+            + " epochs at " + 2 * Averaging.WARMUP_FROM_WORKERS + " workers and more; else none", v -> validWarmup((Double) v));
     batchNormStatistics = new Param<>(owner, "batchNormStatistics",
         "BatchNormalization's moving mean and variance: recompute (exactly, for the averaged"
             + " weights, after every epoch) or average (the partitions' own, averaged)",
