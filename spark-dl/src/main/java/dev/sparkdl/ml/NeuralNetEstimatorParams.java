@@ -137,8 +137,8 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
 
   /**
    * Sets the epochs over which the scaled learning rate is reached (-1, the default: when the
-   * rate is scaled linearly, none up to 16 workers, rising to 2 epochs at 32 workers and more;
-   * else 0).
+   * rate is scaled linearly, 2 epochs but at most 50 minibatches per worker up to 16 workers,
+   * the full 2 epochs from 32 workers on; else 0).
    */
   default T setWarmupEpochs(double value) {
     set(warmupEpochs(), value);

@@ -130,9 +130,11 @@ public final class NeuralNetParamSet implements Serializable {
         s -> Averaging.SCALINGS.contains(s));
     warmupEpochs = new DoubleParam(owner, "warmupEpochs",
         "epochs over which the learning-rate factor of learningRateScaling rises linearly from 1"
-            + " (a finite number >= 0), or -1 = auto: when the rate is scaled linearly, none up to "
-            + Averaging.WARMUP_FROM_WORKERS + " workers, rising to " + (int) Averaging.AUTO_WARMUP_EPOCHS
-            + " epochs at " + 2 * Averaging.WARMUP_FROM_WORKERS + " workers and more; else none", v -> validWarmup((Double) v));
+            + " (a finite number >= 0), or -1 = auto: when the rate is scaled linearly, "
+            + (int) Averaging.AUTO_WARMUP_EPOCHS + " epochs but at most "
+            + Averaging.AUTO_WARMUP_STEPS + " minibatches per worker up to "
+            + Averaging.WARMUP_FROM_WORKERS + " workers, the full " + (int) Averaging.AUTO_WARMUP_EPOCHS
+            + " epochs from " + 2 * Averaging.WARMUP_FROM_WORKERS + " workers on; else none", v -> validWarmup((Double) v));
     batchNormStatistics = new Param<>(owner, "batchNormStatistics",
         "BatchNormalization's moving mean and variance: recompute (exactly, for the averaged"
             + " weights, after every epoch) or average (the partitions' own, averaged)",

@@ -44,27 +44,30 @@ class AveragingTest {
     assertEquals(4, sixteen.learningRateFactor(0), 1e-12);
     assertEquals(0, sixteen.warmupEpochs()); // the square-root rule needs no warm-up
 
-    // Adam keeps a momentum of its own: plain average, linear scaling; no warm-up up to 16
-    // workers, 2 epochs from 32, in between rising with log2 of the workers
-    Averaging.Resolved adam16 = DEFAULTS.resolve(16, 30, true);
+    // Adam keeps a momentum of its own: plain average, linear scaling; up to 16 workers a
+    // warm-up of 2 epochs but at most 50 steps, 2 epochs from 32, in between rising with log2
+    Averaging.Resolved adam16 = DEFAULTS.resolve(16, 235, true);
     assertEquals(0, adam16.outerMomentum());
-    assertEquals(0, adam16.warmupEpochs());
-    assertEquals(16, adam16.learningRateFactor(0), 1e-12);
-    assertEquals(2, DEFAULTS.resolve(2, 30, true).learningRateFactor(0), 1e-12);
+    assertEquals(50 / 235.0, adam16.warmupEpochs(), 1e-12);
+    assertEquals(16, adam16.learningRateFactor(1), 1e-12);
+    assertEquals(2, DEFAULTS.resolve(2, 5, true).warmupEpochs(), 1e-12); // small data: 2 epochs
+    assertEquals(1.5, DEFAULTS.resolve(2, 5, true).learningRateFactor(1), 1e-12);
     Averaging.Resolved adam = DEFAULTS.resolve(32, 30, true);
     assertEquals(2, adam.warmupEpochs());
     assertEquals(1, adam.learningRateFactor(0), 1e-12);
     assertEquals(16.5, adam.learningRateFactor(1), 1e-12);
     assertEquals(32, adam.learningRateFactor(2), 1e-12);
-    assertEquals(2, DEFAULTS.resolve(200, 30, true).warmupEpochs());
-    assertEquals(2 * Math.log(1.5) / Math.log(2), DEFAULTS.resolve(24, 30, true).warmupEpochs(),
-        1e-12);
+    assertEquals(2, DEFAULTS.resolve(200, 235, true).warmupEpochs());
+    double shortWarmup = 50 / 235.0;
+    assertEquals(shortWarmup + (2 - shortWarmup) * Math.log(1.5) / Math.log(2),
+        DEFAULTS.resolve(24, 235, true).warmupEpochs(), 1e-12);
     Averaging.Resolved adamOne = DEFAULTS.resolve(1, 30, true);
     assertEquals(0, adamOne.warmupEpochs());
     assertEquals(1, adamOne.learningRateFactor(0.5), 1e-12);
     // an explicit linear scaling gets the automatic warm-up too, an explicit warm-up is kept
     assertEquals(2, new Averaging(0, -1, "linear", -1, true).resolve(64, 30, false).warmupEpochs());
-    assertEquals(0, new Averaging(0, -1, "linear", -1, true).resolve(4, 30, false).warmupEpochs());
+    assertEquals(50 / 300.0,
+        new Averaging(0, -1, "linear", -1, true).resolve(4, 300, false).warmupEpochs(), 1e-12);
     assertEquals(0.5, new Averaging(0, -1, "linear", 0.5, true).resolve(4, 30, true).warmupEpochs());
 
     Averaging.Resolved tiny = DEFAULTS.resolve(8, 2, false); // fewer minibatches than rounds
