@@ -102,7 +102,7 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
 
   /**
    * Sets minibatches per partition between averagings (0, the default: chosen from the data,
-   * about {@code min(4, workers)} rounds per epoch; a value at least the minibatches per epoch
+   * about 4 rounds per epoch with several workers; a value at least the minibatches per epoch
    * averages once per epoch).
    */
   default T setAveragingFrequency(int value) {

@@ -112,8 +112,8 @@ public final class NeuralNetParamSet implements Serializable {
         ParamValidators.gtEq(0.0));
     averagingFrequency = new IntParam(owner, "averagingFrequency",
         "minibatches each partition trains between two parameter averagings (>= 0; 0 = chosen"
-            + " from the data: about min(" + Averaging.AUTO_ROUNDS_PER_EPOCH + ", workers) rounds"
-            + " per epoch, one per epoch with one worker; a value >= the minibatches per epoch"
+            + " from the data: about " + Averaging.AUTO_ROUNDS_PER_EPOCH + " rounds per epoch with"
+            + " several workers, one per epoch with one; a value >= the minibatches per epoch"
             + " averages once per epoch)", ParamValidators.gtEq(0.0));
     minBatchesPerWorker = new IntParam(owner, "minBatchesPerWorker",
         "with numWorkers = 0, the fewest minibatches per epoch each worker trains: small data"

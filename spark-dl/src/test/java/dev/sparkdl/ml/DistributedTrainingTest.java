@@ -47,9 +47,10 @@ class DistributedTrainingTest {
     double acc = ClassifierLearningTest.accuracy(two.transform(test));
     assertTrue(one >= 0.95, "1 partition: " + one);
     assertTrue(Math.abs(acc - one) <= 0.01, "2 partitions " + acc + " vs 1 partition " + one);
-    // ~20 minibatches per partition: the automatic frequency makes one round per worker and
-    // epoch (two), and both partitions took part in every round
-    assertEquals(30 * 2, two.state().rounds().size());
+    // ~20 minibatches per partition: the automatic frequency makes 4 rounds per epoch, and both
+    // partitions took part in every round
+    assertEquals(30 * dev.sparkdl.distributed.Averaging.AUTO_ROUNDS_PER_EPOCH,
+        two.state().rounds().size());
     for (RoundStats r : two.state().rounds()) {
       assertEquals(2, r.tasks().size());
     }
