@@ -1,5 +1,6 @@
 package dev.sparkdl.data;
 
+import dev.sparkdl.spec.LabelMode;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,24 @@ public final class FloatRows implements Serializable {
   /** Copies row {@code r} to {@code dst[offset .. offset + width)}. */
   public void copyRow(int r, float[] dst, int offset) {
     System.arraycopy(chunks.get(r / CHUNK_ROWS), (r % CHUNK_ROWS) * width, dst, offset, width);
+  }
+
+  /**
+   * Writes the training target of stored label row {@code r} at {@code dst[offset..]}: a class
+   * index expanded to one-hot when the label form says so, else the stored values.
+   *
+   * @param label how the stored labels become targets
+   * @param r the row
+   * @param dst the target buffer
+   * @param offset where the row's target starts
+   */
+  public void writeTarget(LabelMode label, int r, float[] dst, int offset) {
+    if (label.kind() == LabelMode.Kind.CLASS_INDEX && label.oneHot()) {
+      java.util.Arrays.fill(dst, offset, offset + label.classes(), 0f);
+      dst[offset + (int) get(r, 0)] = 1f;
+    } else {
+      copyRow(r, dst, offset);
+    }
   }
 
   /** @return value {@code j} of row {@code r} */

@@ -1,5 +1,6 @@
 package dev.sparkdl.data;
 
+import dev.sparkdl.spec.LabelMode;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.SplittableRandom;

@@ -1,12 +1,12 @@
 package dev.sparkdl.distributed;
 
-import ai.djl.Device;
 import dev.sparkdl.data.Features;
 import dev.sparkdl.data.InternalRows;
+import dev.sparkdl.engine.ComputeDevice;
 import dev.sparkdl.engine.Engines;
 import dev.sparkdl.engine.Network;
 import dev.sparkdl.engine.WeightSnapshot;
-import dev.sparkdl.spec.Sequential;
+import dev.sparkdl.spec.NetworkContract;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -44,23 +44,27 @@ public final class BatchScorer {
   /**
    * What every scoring task needs.
    *
-   * @param specJson the network
+   * @param contract the network with its input shape and output head
    * @param modelKey names the network and its weights, for reusing networks across tasks
-   * @param inputShape the per-sample input shape
    * @param featuresCol the features column
    * @param batchSize rows per prediction call
    * @param outputs the columns to append
    * @param device auto, cpu or gpu
    */
   public record Plan(
-      String specJson,
+      NetworkContract contract,
       String modelKey,
-      List<Integer> inputShape,
       String featuresCol,
       int batchSize,
       OutputColumns outputs,
       String device)
-      implements Serializable {}
+      implements Serializable {
+
+    /** @return the per-sample input shape */
+    List<Integer> inputShape() {
+      return contract.inputShape();
+    }
+  }
 
   /**
    * @param data the rows to score (any columns, including the features column)
@@ -150,11 +154,11 @@ public final class BatchScorer {
     private void fill() {
       if (net == null) {
         Engines.setIntraOpThreads(threads);
-        Device device = TaskDevices.current(plan.device());
+        ComputeDevice device = TaskDevices.current(plan.device());
         // pooled per model and device: a network must not move to another task's GPU
         poolKey = plan.modelKey() + "@" + device;
         net = NetworkPool.borrow(poolKey, () -> {
-          Network n = Network.create(Sequential.fromJson(plan.specJson()), null, plan.inputShape(), 0,
+          Network n = Network.create(plan.contract().network(), null, plan.inputShape(), 0,
               device);
           n.setWeights(weights.value());
           return n;

@@ -1,6 +1,6 @@
 package dev.sparkdl.distributed;
 
-import dev.sparkdl.data.LabelMode;
+import dev.sparkdl.spec.LabelMode;
 import dev.sparkdl.data.PartitionData;
 import java.util.SplittableRandom;
 
@@ -63,7 +63,7 @@ final class Minibatches {
     for (int i = 0; i < n; i++) {
       int r = order[from + i];
       data.x().copyRow(r, x, i * d);
-      label.writeTarget(data.y(), r, y, i * t);
+      data.y().writeTarget(label, r, y, i * t);
     }
     return n;
   }

@@ -81,7 +81,7 @@ final class PartitionTasks {
         float[] y = new float[n * t];
         for (int i = 0; i < n; i++) {
           val.x().copyRow(from + i, x, i * d);
-          plan.label().writeTarget(val.y(), from + i, y, i * t);
+          val.y().writeTarget(plan.label(), from + i, y, i * t);
         }
         stats.merge(net.evaluate(x, y, n));
       }

@@ -1,6 +1,6 @@
 package dev.sparkdl.distributed;
 
-import ai.djl.Device;
+import dev.sparkdl.engine.ComputeDevice;
 import dev.sparkdl.engine.Engines;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
@@ -14,7 +14,7 @@ final class TaskDevices {
    * @return the task's device: the GPU Spark assigned to this task (resource {@code gpu}) when
    *     the mode allows it, else the CPU
    */
-  static Device current(String mode) {
+  static ComputeDevice current(String mode) {
     String address = null;
     TaskContext ctx = TaskContext.get();
     if (ctx != null && !"cpu".equals(mode)) {

@@ -1,19 +1,18 @@
 package dev.sparkdl.distributed;
 
-import dev.sparkdl.data.LabelMode;
 import dev.sparkdl.spec.CompileOptions;
+import dev.sparkdl.spec.LabelMode;
+import dev.sparkdl.spec.NetworkContract;
 import dev.sparkdl.spec.Sequential;
 import java.io.Serializable;
 import java.util.List;
 
 /**
- * Everything a partition needs to train, shipped once per round with the task closure. Specs
- * travel as their JSON (they are rebuilt in the task: cheap, and no DJL object is serialised).
+ * Everything a partition needs to train, shipped once per round with the task closure. The
+ * network contract travels as its JSON and is parsed once per task (no DJL object is
+ * serialised).
  *
- * @param specJson the network
- * @param compileJson loss, optimizer, metrics
- * @param inputShape the per-sample input shape
- * @param label how stored labels become targets
+ * @param contract the network with its input shape, compile options, output head and label form
  * @param batchSize training minibatch size
  * @param averagingFrequency minibatches per partition between two averagings (K, resolved)
  * @param seed the run's seed
@@ -22,10 +21,7 @@ import java.util.List;
  * @param device auto, cpu or gpu (see {@link dev.sparkdl.engine.Engines#device})
  */
 public record TrainingPlan(
-    String specJson,
-    String compileJson,
-    List<Integer> inputShape,
-    LabelMode label,
+    NetworkContract contract,
     int batchSize,
     int averagingFrequency,
     long seed,
@@ -35,10 +31,18 @@ public record TrainingPlan(
     implements Serializable {
 
   Sequential spec() {
-    return Sequential.fromJson(specJson);
+    return contract.network();
   }
 
   CompileOptions compile() {
-    return CompileOptions.fromJson(compileJson);
+    return contract.compile();
+  }
+
+  List<Integer> inputShape() {
+    return contract.inputShape();
+  }
+
+  LabelMode label() {
+    return contract.label();
   }
 }

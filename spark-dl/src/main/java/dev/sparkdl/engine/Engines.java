@@ -1,6 +1,5 @@
 package dev.sparkdl.engine;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -74,9 +73,9 @@ public final class Engines {
    * @return the device
    * @throws IllegalStateException for {@code gpu} without an assigned GPU or CUDA natives
    */
-  public static Device device(String mode, String gpuAddress) {
+  public static ComputeDevice device(String mode, String gpuAddress) {
     if ("cpu".equals(mode)) {
-      return Device.cpu();
+      return ComputeDevice.CPU;
     }
     int gpus = pytorch().getGpuCount();
     if ("gpu".equals(mode)) {
@@ -93,9 +92,9 @@ public final class Engines {
       }
     }
     if (gpuAddress != null && gpus > 0) {
-      return Device.gpu(Integer.parseInt(gpuAddress.trim()));
+      return new ComputeDevice(true, Integer.parseInt(gpuAddress.trim()));
     }
-    return Device.cpu();
+    return ComputeDevice.CPU;
   }
 
   static void gradMode(boolean on) {

@@ -44,6 +44,7 @@ public final class Network implements AutoCloseable {
   private final NDManager manager;
   private final SequentialBlock body;
   private final String head;
+  private final String outputActivation;
   private final List<Parameter> params;
   private final List<ParamInfo> infos;
   private final List<LayerWeights> layers;
@@ -57,6 +58,7 @@ public final class Network implements AutoCloseable {
 
   private Network(Sequential spec, CompileOptions compile, List<Integer> inputShape, long seed,
       Device device) {
+    BUILT.incrementAndGet();
     this.spec = spec;
     this.compile = compile;
     this.inputShape = List.copyOf(inputShape);
@@ -72,6 +74,7 @@ public final class Network implements AutoCloseable {
           NetworkBuilder.build(spec, inputShape, manager, () -> dropoutRandom);
       this.body = built.body();
       this.head = built.head();
+      this.outputActivation = dev.sparkdl.spec.OutputHead.of(spec).activation();
       this.params = built.params();
       this.infos = built.infos();
       this.layers = built.layers();
@@ -127,9 +130,20 @@ public final class Network implements AutoCloseable {
    * As {@link #create(Sequential, CompileOptions, List, long)} on a given device (see {@link
    * Engines#device}).
    */
-  public static Network create(
-      Sequential spec, CompileOptions compile, List<Integer> inputShape, long seed, Device device) {
-    return new Network(spec, compile, inputShape, seed, device);
+  public static Network create(Sequential spec, CompileOptions compile,
+      List<Integer> inputShape, long seed, ComputeDevice device) {
+    return new Network(spec, compile, inputShape, seed, device.djl());
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong BUILT =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * @return how many networks this JVM has built so far: lets tests and diagnostics check that a
+   *     code path reuses its networks
+   */
+  public static long builtCount() {
+    return BUILT.get();
   }
 
   /** @return the spec this network was built from */
@@ -157,8 +171,12 @@ public final class Network implements AutoCloseable {
     return outputSize;
   }
 
-  /** @return the final activation applied at prediction ("softmax", "sigmoid", "linear"...) */
-  public String outputActivation() {
+  /**
+   * @return the activation split off the body and applied at prediction ("softmax", "sigmoid",
+   *     "linear"...): the network's output activation when its last layer applies it (see
+   *     {@link dev.sparkdl.spec.OutputHead}), else linear
+   */
+  public String headActivation() {
     return head;
   }
 
@@ -379,12 +397,32 @@ public final class Network implements AutoCloseable {
       NDArray xs = step.create(x, batchShape(n));
       NDArray z = body.forward(store, new NDList(xs), false).singletonOrThrow();
       if (raw != null) {
-        copyInto(z, raw, n);
+        copyInto(rawScores(z), raw, n);
       }
       if (out != null) {
         copyInto(ActivationFunctions.apply(head, z), out, n);
       }
     }
+  }
+
+  /**
+   * Raw scores consistent with the output activation: the pre-activation values when the head
+   * is split off; when the activation sits before a trailing Dropout (so the body already
+   * outputs probabilities), the scores it would have had: log-odds for sigmoid, log-probabilities
+   * for softmax (softmax of them gives the probabilities back).
+   */
+  private NDArray rawScores(NDArray z) {
+    if (!"linear".equals(head) || "linear".equals(outputActivation)) {
+      return z;
+    }
+    if ("sigmoid".equals(outputActivation)) {
+      NDArray p = z.clip(1e-7f, 1 - 1e-7f);
+      return p.log().sub(p.neg().add(1).log());
+    }
+    if ("softmax".equals(outputActivation)) {
+      return z.clip(1e-7f, 1).log();
+    }
+    return z;
   }
 
   /** @return the activated outputs of {@code n} samples, {@code n × outputSize} */

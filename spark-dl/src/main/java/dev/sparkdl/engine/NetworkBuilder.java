@@ -20,6 +20,7 @@ import ai.djl.nn.recurrent.GRU;
 import ai.djl.nn.recurrent.RNN;
 import ai.djl.training.initializer.Initializer;
 import dev.sparkdl.spec.Activation;
+import dev.sparkdl.spec.OutputHead;
 import dev.sparkdl.spec.BatchNormalization;
 import dev.sparkdl.spec.Conv1D;
 import dev.sparkdl.spec.Conv2D;
@@ -96,6 +97,7 @@ final class NetworkBuilder {
     List<Integer> normParts = new ArrayList<>();
     List<LayerSpec> layers = spec.layers();
     String head = "linear";
+    OutputHead output = OutputHead.of(spec);
     List<Integer> shape = inputShape;
     for (int i = 0; i < layers.size(); i++) {
       LayerSpec layer = layers.get(i);
@@ -184,8 +186,8 @@ final class NetworkBuilder {
                 + " both a LayerProvider and a LayerBuilder registered.");
       }
       if (!"linear".equals(activation)) {
-        if (last) {
-          head = activation;
+        if (last && output.activationIsLast()) {
+          head = output.activation();
         } else {
           String a = activation;
           body.add(lambda(x -> ActivationFunctions.apply(a, x), a));

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkdl.callbacks.History;
 import dev.sparkdl.engine.Network;
 import dev.sparkdl.engine.WeightsCodec;
+import dev.sparkdl.spec.CompileOptions;
+import dev.sparkdl.spec.LabelMode;
+import dev.sparkdl.spec.NetworkContract;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -144,8 +147,13 @@ final class ModelIO {
       p.put("validationRows", state.validationRows());
       p.put("trainSeconds", state.trainSeconds());
       p.put("conversionSeconds", state.conversionSeconds());
-      n.set("network", JSON.readTree(state.specJson()));
-      n.set("compile", JSON.readTree(state.compileJson()));
+      n.set("network", JSON.readTree(state.spec().toJson()));
+      n.set("compile", JSON.readTree(state.compile().toJson()));
+      LabelMode label = state.contract().label();
+      ObjectNode l = n.putObject("label");
+      l.put("kind", label.kind().name());
+      l.put("classes", label.classes());
+      l.put("oneHot", label.oneHot());
       ArrayNode h = n.putArray("history");
       for (History.Epoch e : state.history().epochs()) {
         ObjectNode o = h.addObject();
@@ -267,10 +275,10 @@ final class ModelIO {
       String spec = info.get("network").toString();
       String compile = info.path("compile").toString();
       dev.sparkdl.spec.Sequential sequential;
-      dev.sparkdl.spec.CompileOptions options;
+      CompileOptions options;
       try {
         sequential = dev.sparkdl.spec.Sequential.fromJson(spec);
-        options = dev.sparkdl.spec.CompileOptions.fromJson(compile);
+        options = CompileOptions.fromJson(compile);
       } catch (IllegalArgumentException e) {
         throw new ModelLoadException("Cannot load " + what + " from " + path + ": the network"
             + " or compile options in " + INFO + " are invalid: " + e.getMessage(), e);
@@ -295,12 +303,30 @@ final class ModelIO {
         }
         history.add(new History.Epoch(e.path("epoch").asInt(), e.path("seconds").asDouble(), logs));
       }
-      return new ModelState(p.path("stateId").asText(UUID.randomUUID().toString()), spec, compile,
+      NetworkContract contract = NetworkContract.of(sequential, options,
+          labelForm(info.path("label"), p.path("numClasses").asInt(), options));
+      return new ModelState(p.path("stateId").asText(UUID.randomUUID().toString()), contract,
           decoded.weights(), decoded.optimizer(), history, List.of(),
-          p.path("numFeatures").asInt(), p.path("numClasses").asInt(), p.path("trainRows").asLong(),
+          p.path("numFeatures").asInt(), p.path("trainRows").asLong(),
           p.path("validationRows").asLong(), p.path("conversionSeconds").asDouble(),
           p.path("trainSeconds").asDouble());
     }
+  }
+
+  /**
+   * The label form a model was trained with: saved since the network contract; for models saved
+   * before, derived from the class count and the loss as the fit derived it.
+   */
+  private static LabelMode labelForm(JsonNode saved, int numClasses, CompileOptions options) {
+    if (saved.isObject()) {
+      return new LabelMode(LabelMode.Kind.valueOf(saved.path("kind").asText()),
+          saved.path("classes").asInt(), saved.path("oneHot").asBoolean());
+    }
+    if (numClasses == 0) {
+      return new LabelMode(LabelMode.Kind.VALUE, 0, false);
+    }
+    return new LabelMode(LabelMode.Kind.CLASS_INDEX, numClasses,
+        !"binary_crossentropy".equals(options.loss().name()));
   }
 
   private static Path sibling(Path target, String what) {

@@ -5,24 +5,24 @@ import dev.sparkdl.distributed.RoundStats;
 import dev.sparkdl.engine.OptimizerState;
 import dev.sparkdl.engine.WeightSnapshot;
 import dev.sparkdl.spec.CompileOptions;
+import dev.sparkdl.spec.NetworkContract;
 import dev.sparkdl.spec.Sequential;
 import java.io.Serializable;
 import java.util.List;
 
 /**
- * What a fitted model holds besides its params: the network (with its input shape), compile
- * options, final weights and optimizer state, history and how the run went.
+ * What a fitted model holds besides its params: the network's contract (network with its input
+ * shape, compile options, output head, label form), final weights and optimizer state, history
+ * and how the run went.
  *
  * @param id names this trained state (a random UUID at fit time): equal ids mean equal network
  *     and weights, which lets executors reuse networks across scoring tasks
- * @param specJson the network as Keras JSON, input shape included
- * @param compileJson the resolved compile options
+ * @param contract the network, its resolved compile options, output head and label form
  * @param weights the trained weights
  * @param optimizer the optimizer state at the end of training
  * @param history per-epoch metrics
  * @param rounds per-round statistics
  * @param numFeatures values per feature vector
- * @param numClasses classes (0 for regression)
  * @param trainRows rows trained on
  * @param validationRows rows held out for validation
  * @param conversionSeconds time to convert and cache the rows
@@ -30,27 +30,30 @@ import java.util.List;
  */
 public record ModelState(
     String id,
-    String specJson,
-    String compileJson,
+    NetworkContract contract,
     WeightSnapshot weights,
     OptimizerState optimizer,
     History history,
     List<RoundStats> rounds,
     int numFeatures,
-    int numClasses,
     long trainRows,
     long validationRows,
     double conversionSeconds,
     double trainSeconds)
     implements Serializable {
 
-  /** @return the network spec */
+  /** @return the network, with its input shape */
   public Sequential spec() {
-    return Sequential.fromJson(specJson);
+    return contract.network();
   }
 
-  /** @return the compile options */
+  /** @return the resolved compile options */
   public CompileOptions compile() {
-    return CompileOptions.fromJson(compileJson);
+    return contract.compile();
+  }
+
+  /** @return classes (0 for regression) */
+  public int numClasses() {
+    return contract.numClasses();
   }
 }

@@ -153,8 +153,7 @@ public class NeuralNetClassificationModel
   }
 
   private boolean isBinarySigmoid() {
-    return numClasses() == 2 && "sigmoid".equals(Fitting.outputActivation(state.spec()))
-        && Fitting.outputDense(state.spec()).units() == 1;
+    return state.contract().isBinarySigmoid();
   }
 
   private ClassifierOutputs outputs() {

@@ -77,8 +77,10 @@ public class NeuralNetClassifier
 
   @Override
   public StructType transformSchema(StructType schema) {
-    Fitting.prepare(this, schema, true, getFeaturesCol(), getLabelCol());
-    return Scoring.transformSchema(schema, getFeaturesCol(), outputs(2, false));
+    ContractResolver.Resolved prep =
+        ContractResolver.resolve(this, schema, true, getFeaturesCol(), getLabelCol());
+    return Scoring.transformSchema(schema, getFeaturesCol(),
+        outputs(prep.contract().numClasses(), prep.contract().isBinarySigmoid()));
   }
 
   /**
@@ -89,9 +91,10 @@ public class NeuralNetClassifier
    */
   @Override
   public NeuralNetClassificationModel fit(Dataset<?> dataset) {
-    Fitting.Prepared prep =
-        Fitting.prepare(this, dataset.schema(), true, getFeaturesCol(), getLabelCol());
-    Scoring.transformSchema(dataset.schema(), getFeaturesCol(), outputs(prep.numClasses(), false));
+    ContractResolver.Resolved prep =
+        ContractResolver.resolve(this, dataset.schema(), true, getFeaturesCol(), getLabelCol());
+    Scoring.transformSchema(dataset.schema(), getFeaturesCol(),
+        outputs(prep.contract().numClasses(), prep.contract().isBinarySigmoid()));
     ModelState state = Fitting.fit(this, dataset, prep, getFeaturesCol(), getLabelCol());
     NeuralNetClassificationModel model = new NeuralNetClassificationModel(uid(), state);
     return copyValues(model, ParamMap.empty()).setParent(this);

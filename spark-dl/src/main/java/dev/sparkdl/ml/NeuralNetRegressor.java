@@ -66,7 +66,7 @@ public class NeuralNetRegressor
 
   @Override
   public StructType transformSchema(StructType schema) {
-    Fitting.prepare(this, schema, false, getFeaturesCol(), getLabelCol());
+    ContractResolver.resolve(this, schema, false, getFeaturesCol(), getLabelCol());
     return Scoring.transformSchema(schema, getFeaturesCol(), new RegressorOutputs(getPredictionCol()));
   }
 
@@ -76,8 +76,8 @@ public class NeuralNetRegressor
    */
   @Override
   public NeuralNetRegressionModel fit(Dataset<?> dataset) {
-    Fitting.Prepared prep =
-        Fitting.prepare(this, dataset.schema(), false, getFeaturesCol(), getLabelCol());
+    ContractResolver.Resolved prep =
+        ContractResolver.resolve(this, dataset.schema(), false, getFeaturesCol(), getLabelCol());
     Scoring.transformSchema(dataset.schema(), getFeaturesCol(), new RegressorOutputs(getPredictionCol()));
     ModelState state = Fitting.fit(this, dataset, prep, getFeaturesCol(), getLabelCol());
     NeuralNetRegressionModel model = new NeuralNetRegressionModel(uid(), state);

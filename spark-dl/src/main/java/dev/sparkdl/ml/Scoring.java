@@ -5,7 +5,6 @@ import dev.sparkdl.distributed.BatchScorer;
 import dev.sparkdl.distributed.OutputColumns;
 import dev.sparkdl.engine.Network;
 import dev.sparkdl.engine.WeightSnapshot;
-import dev.sparkdl.spec.Sequential;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,10 +40,8 @@ final class Scoring {
     transformSchema(dataset.schema(), featuresCol, outputs);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
     Broadcast<WeightSnapshot> weights = broadcast(jsc, state);
-    Sequential spec = state.spec();
     BatchScorer.Plan plan =
-        new BatchScorer.Plan(state.specJson(), state.id(), spec.inputShape(), featuresCol,
-            batchSize, outputs, device);
+        new BatchScorer.Plan(state.contract(), state.id(), featuresCol, batchSize, outputs, device);
     return BatchScorer.score(dataset.toDF(), plan, weights);
   }
 
@@ -72,16 +69,70 @@ final class Scoring {
         }
       };
 
-  /** Predicts one row on the driver: returns {raw, activated}. */
+  /**
+   * Predicts one row on the driver with the model's cached network (built on the first call;
+   * the networks of the last few models are kept).
+   *
+   * @return {raw, activated}
+   */
   static float[][] predictOne(ModelState state, Vector features) {
-    Sequential spec = state.spec();
-    try (Network net = Network.create(spec, null, 0)) {
+    while (true) {
+      RowPredictor predictor = predictor(state);
+      float[][] out = predictor.predict(features);
+      if (out != null) {
+        return out;
+      }
+      // the predictor was closed (evicted) between lookup and use: look it up again
+    }
+  }
+
+  private static RowPredictor predictor(ModelState state) {
+    synchronized (PREDICTORS) {
+      RowPredictor p = PREDICTORS.get(state.id());
+      if (p == null) {
+        p = new RowPredictor(state);
+        PREDICTORS.put(state.id(), p);
+      }
+      return p;
+    }
+  }
+
+  private static final Map<String, RowPredictor> PREDICTORS =
+      new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RowPredictor> eldest) {
+          if (size() > 4) {
+            eldest.getValue().close();
+            return true;
+          }
+          return false;
+        }
+      };
+
+  /** One model's network for single-row prediction; one call at a time. */
+  private static final class RowPredictor {
+    private final ModelState state;
+    private Network net;
+    private boolean closed;
+
+    RowPredictor(ModelState state) {
+      this.state = state;
+    }
+
+    /** @return {raw, activated}, or null if this predictor was closed */
+    synchronized float[][] predict(Vector features) {
+      if (closed) {
+        return null;
+      }
+      if (net == null) {
+        net = Network.create(state.spec(), null, 0);
+        net.setWeights(state.weights());
+      }
       if (features.size() != net.inputSize()) {
         throw new IllegalArgumentException(
             "The model expects " + net.inputSize() + " features (input shape "
-                + spec.inputShape() + "), received " + features.size() + ".");
+                + state.contract().inputShape() + "), received " + features.size() + ".");
       }
-      net.setWeights(state.weights());
       double[] d = features.toArray();
       float[] x = new float[d.length];
       for (int i = 0; i < d.length; i++) {
@@ -91,6 +142,14 @@ final class Scoring {
       float[] act = new float[net.outputSize()];
       net.predict(x, 1, raw, act);
       return new float[][] {raw, act};
+    }
+
+    synchronized void close() {
+      closed = true;
+      if (net != null) {
+        net.close();
+        net = null;
+      }
     }
   }
 }

@@ -106,26 +106,14 @@ public record Sequential(List<LayerSpec> layers, List<Integer> inputShape) {
   }
 
   /**
-   * The activation the network ends with: the last {@link Activation} layer or the last {@link
-   * Dense}'s activation, looking back past layers that do not change values' meaning (Dropout,
-   * Flatten).
+   * The activation the network ends with, by the one rule of {@link OutputHead}: the last
+   * {@link Activation} layer or the last Dense/Conv layer's activation, looking back past
+   * Dropout and Flatten.
    *
    * @return the canonical activation name, {@code linear} if none
    */
   public String outputActivation() {
-    for (int i = layers.size() - 1; i >= 0; i--) {
-      LayerSpec l = layers.get(i);
-      if (l instanceof Activation a) {
-        return a.activation();
-      }
-      if (l instanceof Dense d) {
-        return d.activation();
-      }
-      if (!(l instanceof Dropout || l instanceof Flatten)) {
-        return "linear";
-      }
-    }
-    return "linear";
+    return OutputHead.of(this).activation();
   }
 
   /**

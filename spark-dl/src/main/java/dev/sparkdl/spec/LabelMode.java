@@ -1,9 +1,9 @@
-package dev.sparkdl.data;
+package dev.sparkdl.spec;
 
 import java.io.Serializable;
 
 /**
- * How a label column becomes targets.
+ * How a label column becomes targets: part of a network's {@link NetworkContract}.
  *
  * @param kind CLASS_INDEX (a double in [0, classes)), VECTOR (one-hot or probabilities of length
  *     {@code classes}) or VALUE (a regression target)
@@ -30,15 +30,5 @@ public record LabelMode(Kind kind, int classes, boolean oneHot) implements Seria
   /** @return floats per row handed to the network */
   public int targetWidth() {
     return kind == Kind.VECTOR || (kind == Kind.CLASS_INDEX && oneHot) ? classes : 1;
-  }
-
-  /** Writes the target of stored label row {@code r} at {@code dst[offset..]}. */
-  public void writeTarget(FloatRows labels, int r, float[] dst, int offset) {
-    if (kind == Kind.CLASS_INDEX && oneHot) {
-      java.util.Arrays.fill(dst, offset, offset + classes, 0f);
-      dst[offset + (int) labels.get(r, 0)] = 1f;
-    } else {
-      labels.copyRow(r, dst, offset);
-    }
   }
 }

@@ -1,0 +1,189 @@
+package dev.sparkdl.ml;
+
+import dev.sparkdl.data.ColumnChecks;
+import dev.sparkdl.spec.CompileOptions;
+import dev.sparkdl.spec.LabelMode;
+import dev.sparkdl.spec.Loss;
+import dev.sparkdl.spec.NetworkContract;
+import dev.sparkdl.spec.Optimizer;
+import dev.sparkdl.spec.OutputHead;
+import dev.sparkdl.spec.Sequential;
+import dev.sparkdl.spec.SpecException;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Resolves an estimator's params and a DataFrame schema into the {@link NetworkContract} of a
+ * fit, checking everything that needs no Spark job and no network: the columns, the head
+ * against the task and the loss, the label form, the input shape and the initial weights' count.
+ */
+final class ContractResolver {
+  private ContractResolver() {}
+
+  /**
+   * A fit's contract and what row validation needs besides it.
+   *
+   * @param contract the network contract (input shape set when the network or the column
+   *     metadata gives it)
+   * @param expectedLength values per feature vector required, or -1 when the data decides
+   * @param expectedFrom where {@code expectedLength} comes from, in words
+   * @param labelRule a valid label, in words
+   */
+  record Resolved(
+      NetworkContract contract, int expectedLength, String expectedFrom, String labelRule) {}
+
+  static Resolved resolve(
+      NeuralNetParams p, StructType schema, boolean classifier, String featuresCol,
+      String labelCol) {
+    Sequential spec = p.getLayersSpec();
+    StructField features = ColumnChecks.features(schema, featuresCol);
+    StructField labelField = ColumnChecks.label(schema, labelCol, classifier);
+    OutputHead head = OutputHead.of(spec);
+    if (!head.hasUnits()) {
+      throw new SpecException(
+          "The network must end with a Dense output layer (possibly followed by an Activation"
+              + " or Dropout); it ends with " + head.description() + ".");
+    }
+    Loss loss = resolveLoss(p.getLoss(), classifier, head);
+    Optimizer opt = Optimizer.fromJson(p.getOptimizer());
+    if (!Double.isNaN(p.getLearningRate())) {
+      opt = opt.withLearningRate(p.getLearningRate());
+    }
+    List<String> metrics = dev.sparkdl.spec.Metrics.check(Arrays.asList(p.getMetrics()));
+    if (!classifier && metrics.contains("accuracy")) {
+      throw new IllegalArgumentException(
+          "Metric 'accuracy' is for classifiers; NeuralNetRegressor reports mse and mae. Use"
+              + " setMetrics(\"mse\", \"mae\") or NeuralNetClassifier.");
+    }
+    CompileOptions compile = new CompileOptions(loss, opt, metrics);
+
+    LabelMode label;
+    String rule;
+    boolean vectorLabel = !(labelField.dataType() instanceof NumericType);
+    if (classifier) {
+      int classes = head.units() == 1 ? 2 : head.units();
+      if (vectorLabel) {
+        if (!"categorical_crossentropy".equals(loss.name())) {
+          throw new IllegalArgumentException(
+              "Column " + labelCol + " holds vectors (one-hot or probabilities), which only"
+                  + " categorical_crossentropy takes; the loss is " + loss.name() + ". Use a"
+                  + " class-index label column (StringIndexer) or"
+                  + " setLoss(\"categorical_crossentropy\").");
+        }
+        label = new LabelMode(LabelMode.Kind.VECTOR, classes, false);
+        rule = "vectors of " + classes + " target probabilities in [0, 1] (the output layer has "
+            + classes + " units)";
+      } else {
+        boolean binary = "binary_crossentropy".equals(loss.name());
+        label = new LabelMode(LabelMode.Kind.CLASS_INDEX, classes, !binary);
+        rule = binary
+            ? "class indices 0.0 or 1.0 (one sigmoid output unit)"
+            : "class indices 0.0 .. " + (classes - 1) + ".0 (the output layer has " + classes
+                + " units)";
+        int known = ColumnChecks.metadataClasses(labelField);
+        if (known > classes) {
+          throw new IllegalArgumentException(
+              "Column " + labelCol + " has " + known + " classes (its StringIndexer metadata),"
+                  + " but the network's output layer " + head.description() + " predicts "
+                  + classes + ". Make the last Dense layer " + known + " units wide.");
+        }
+      }
+    } else {
+      if (head.units() != 1) {
+        throw new IllegalArgumentException(
+            "NeuralNetRegressor predicts one value per row, but the output layer "
+                + head.description() + " has " + head.units() + " units. End the network with"
+                + " Dense(1).");
+      }
+      label = new LabelMode(LabelMode.Kind.VALUE, 0, false);
+      rule = "finite numbers";
+    }
+    NetworkContract contract = new NetworkContract(spec, compile, head, label);
+
+    int expected = -1;
+    String from = null;
+    int metaSize = ColumnChecks.metadataSize(features);
+    if (spec.inputShape() != null) {
+      expected = product(spec.inputShape());
+      from = "the network's input shape " + spec.inputShape();
+      if (metaSize >= 0 && metaSize != expected) {
+        throw new IllegalArgumentException(
+            "Column " + featuresCol + " holds vectors of " + metaSize + " values (its"
+                + " VectorAssembler metadata), but " + from + " needs " + expected
+                + ". Fix the input shape or the assembled columns.");
+      }
+      contract = contract.withInputShape(spec.inputShape()); // names the first bad layer
+    } else if (metaSize >= 0) {
+      expected = metaSize;
+      from = "the column's VectorAssembler metadata";
+      if (metaSize > 0) {
+        contract = contract.withInputShape(List.of(metaSize));
+      }
+    }
+    Vector init = p.getInitialWeights();
+    if (init != null && contract.inputShape() != null) {
+      StartingPoint.checkInitialWeightsCount(contract, init);
+    }
+    return new Resolved(contract, expected, from, rule);
+  }
+
+  private static Loss resolveLoss(String value, boolean classifier, OutputHead head) {
+    String act = head.activation();
+    int units = head.units();
+    if ("auto".equals(value)) {
+      if (!classifier) {
+        return Loss.of("mse");
+      }
+      if ("softmax".equals(act) && units >= 2) {
+        return Loss.of("categorical_crossentropy");
+      }
+      if ("sigmoid".equals(act) && units == 1) {
+        return Loss.of("binary_crossentropy");
+      }
+      throw new IllegalArgumentException(
+          "A classifier's network must end with a softmax layer of one unit per class, or one"
+              + " sigmoid unit for two classes; it ends with " + head.description() + ". Use"
+              + " e.g. Dense.units(k).activation(\"softmax\").");
+    }
+    Loss loss = Loss.fromJson(value);
+    if (classifier && !loss.isCrossEntropy()) {
+      throw new IllegalArgumentException(
+          "NeuralNetClassifier needs a classification loss (categorical_crossentropy,"
+              + " sparse_categorical_crossentropy, binary_crossentropy); received '"
+              + loss.name() + "'. Use NeuralNetRegressor for regression.");
+    }
+    if (!classifier && loss.isCrossEntropy()) {
+      throw new IllegalArgumentException(
+          "NeuralNetRegressor needs a regression loss (mse, mae, huber); received '"
+              + loss.name() + "'. Use NeuralNetClassifier for classification.");
+    }
+    if ("binary_crossentropy".equals(loss.name()) && !(units == 1 && "sigmoid".equals(act))) {
+      throw new IllegalArgumentException(
+          "Loss binary_crossentropy expects one sigmoid output unit (the probability of class"
+              + " 1), but the output layer is " + head.description() + ". Use"
+              + " categorical_crossentropy or sparse_categorical_crossentropy for " + units
+              + " classes, or end the network with Dense(1, activation='sigmoid').");
+    }
+    if (loss.isCrossEntropy() && !"binary_crossentropy".equals(loss.name())
+        && !("softmax".equals(act) && units >= 2)) {
+      throw new IllegalArgumentException(
+          "Loss " + loss.name() + " expects a softmax output layer with one unit per class (at"
+              + " least 2), but the output layer is " + head.description() + ". End the"
+              + " network with Dense(k, activation='softmax'), or use binary_crossentropy for"
+              + " one sigmoid unit.");
+    }
+    return loss;
+  }
+
+  private static int product(List<Integer> shape) {
+    int n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    return n;
+  }
+}
