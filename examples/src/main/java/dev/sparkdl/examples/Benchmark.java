@@ -116,9 +116,9 @@ final class Benchmark implements Callable<Integer> {
               .fit(trainDf);
           MultilayerPerceptronClassificationModel m = new MultilayerPerceptronClassifier()
               .setLayers(new int[] {784, 500, 50, 10}).setMaxIter(1).setSeed(1).fit(trainDf);
-          score(testDf, model, m);
+          scoring().score(testDf, model, m);
           Map<String, Object> t = line("targets", "spark-dl");
-          scoreTargets(t);
+          BenchmarkTargets.addScoring(lines, test[1].length, t);
           emit(t);
         }
         return 0;
@@ -129,10 +129,10 @@ final class Benchmark implements Callable<Integer> {
       NeuralNetClassificationModel two = sparkDl(spark, trainDf, testDf, 2, 1, e);
       plainDjl(train, e);
       MultilayerPerceptronClassificationModel mlpc = mlpc(trainDf, testDf, iterations);
-      score(testDf, two, mlpc);
+      scoring().score(testDf, two, mlpc);
       int ce = cnnEpochs != null ? cnnEpochs : quick ? 1 : 3;
       cnn(spark, trainDf, train, ce);
-      Map<String, Object> targets = targets();
+      Map<String, Object> targets = BenchmarkTargets.of(lines, rounds, test[1].length);
       emit(targets);
       if (!noReport) {
         Path out = output != null ? output
@@ -194,7 +194,7 @@ final class Benchmark implements Callable<Integer> {
     double fitSeconds = (System.nanoTime() - t0) / 1e9 - probe.evalSeconds;
     double peak = peakMb();
     // scored with the library's own thread rule, like the score task
-    double scoreRate = sparkScore(model, testDf, test[1].length);
+    double scoreRate = ScoringBenchmark.sparkScore(model, testDf, test[1].length);
     Map<String, Object> l = mlpLine("spark-dl", workers, threads, e, probe.trainSeconds(),
         probe.accuracies(), probe.secondsTo97(), scoreRate, peak);
     l.put("fit_seconds", round(fitSeconds));
@@ -233,7 +233,7 @@ final class Benchmark implements Callable<Integer> {
       }
     }
     double peak = peakMb();
-    Map<String, Object> l = djlLine(run, e, rawScore(), peak);
+    Map<String, Object> l = djlLine(run, e, scoring().rawScore(), peak);
     l.put("runs", runs);
     emit(l);
   }
@@ -295,218 +295,13 @@ final class Benchmark implements Callable<Integer> {
     double seconds = (System.nanoTime() - t0) / 1e9;
     double peak = peakMb();
     double acc = Support.accuracy(model.transform(testDf));
-    double rate = noopRate(() -> model.transform(testDf), test[1].length);
+    double rate = ScoringBenchmark.noopRate(() -> model.transform(testDf), test[1].length);
     Map<String, Object> l = mlpLine("mlpc", 2, 1, 0, seconds, List.of(round(acc)),
         acc >= 0.97 ? round(seconds) : null, rate, peak);
     l.put("iterations", iterations);
     l.put("blas", blas());
     emit(l);
     return model;
-  }
-
-  private void score(Dataset<Row> testDf, NeuralNetClassificationModel model,
-      MultilayerPerceptronClassificationModel mlpc) {
-    progress("scoring the 10 000 test rows");
-    int n = test[1].length;
-    // spark-dl and raw inference alternate, after discarded runs of each, so that both see
-    // the same state of this noisy machine; the best of 5 is reported
-    double[] best = pairedScore(model, testDf, 1);
-    double spark = best[0];
-    double raw = best[1];
-    double scan = bestOf(3, () -> noopRate(() -> testDf, n));
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(testDf.sparkSession().sparkContext());
-    double emptyJob = Double.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      long t0 = System.nanoTime();
-      jsc.parallelize(List.of(1, 2), 2).count();
-      emptyJob = Math.min(emptyJob, (System.nanoTime() - t0) / 1e9);
-    }
-    Map<String, Object> ej = line("score", "spark-empty-job");
-    ej.put("rows", 0);
-    ej.put("seconds", round3(emptyJob));
-    ej.put("how", "a Spark job of two tasks that do nothing, best of 5: the fixed cost of any job here");
-    emit(ej);
-    Map<String, Object> sc = line("score", "spark-scan-only");
-    sc.put("rows", n);
-    sc.put("rows_per_second", Math.round(scan));
-    sc.put("how", "reading the cached test DataFrame into a noop sink, no model: Spark's own cost per row");
-    emit(sc);
-    emitScore("spark-dl", n, spark, "model.transform(cached test DataFrame), noop sink, local[2], best of 5");
-    emitScore("djl", n, raw, "the same weights, engine Network.predict on float arrays, batches of 1024, 2 threads, best of 5");
-    double mlpcRate = bestOf(3, () -> noopRate(() -> mlpc.transform(testDf), n));
-    emitScore("mlpc", n, mlpcRate, "MLPC's transform(), noop sink, best of 3");
-
-    progress("scoring 100 000 rows (the test rows 10 times)");
-    Dataset<Row> big = testDf;
-    for (int i = 1; i < BIG_COPIES; i++) {
-      big = big.union(testDf);
-    }
-    big = big.coalesce(2);
-    double[] bestBig = pairedScore(model, big, BIG_COPIES);
-    double sparkBig = bestBig[0];
-    double rawBig = bestBig[1];
-    emitScore("spark-dl", BIG_COPIES * n, sparkBig,
-        "model.transform(the cached test DataFrame 10 times, 2 partitions), noop sink, best of 5");
-    emitScore("djl", BIG_COPIES * n, rawBig,
-        "the same weights and 10 passes over the test arrays, batches of 1024, 2 threads, best of 5");
-  }
-
-  /** Copies of the test set in the larger scoring measurement. */
-  private static final int BIG_COPIES = 10;
-
-  private void emitScore(String system, int rows, double rate, String how) {
-    Map<String, Object> l = line("score", system);
-    l.put("rows", rows);
-    l.put("rows_per_second", Math.round(rate));
-    l.put("how", how);
-    emit(l);
-  }
-
-  /**
-   * @return the best rows/s of spark-dl's transform() of {@code df} and of raw inference of the
-   *     test arrays {@code passes} times over (the same number of rows), measured alternately
-   */
-  private double[] pairedScore(NeuralNetClassificationModel model, Dataset<Row> df, int passes) {
-    long rows = (long) passes * test[1].length;
-    try (Network net = Network.create(MnistExample.courseMlp(), null, 0)) {
-      net.setWeights(model.weights());
-      // discarded: right after other work the JIT and GC threads still run, and raw inference
-      // on two OpenMP threads slows down up to 5x while either core is taken (its threads wait
-      // for each other at every operation); spark-dl's single-threaded tasks suffer less
-      for (int i = 0; i < 3; i++) {
-        sparkScore(model, df, rows);
-        rawScore(net, passes);
-      }
-      double spark = 0;
-      double raw = 0;
-      for (int i = 0; i < 5; i++) {
-        spark = Math.max(spark, sparkScore(model, df, rows));
-        raw = Math.max(raw, rawScore(net, passes));
-      }
-      return new double[] {spark, raw};
-    }
-  }
-
-  private static double sparkScore(NeuralNetClassificationModel model, Dataset<Row> df,
-      long rows) {
-    return noopRate(() -> model.transform(df), rows);
-  }
-
-  /** @return rows/s of making {@code rows} rows (transform() included) and writing them to Spark's noop sink */
-  private static double noopRate(java.util.function.Supplier<Dataset<Row>> make, long rows) {
-    long t0 = System.nanoTime();
-    make.get().write().format("noop").mode("overwrite").save();
-    return rows / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  /** Raw batch inference of the test arrays, {@code passes} times over, on two threads. */
-  private double rawScore(Network net, int passes) {
-    Engines.setIntraOpThreads(2);
-    long t0 = System.nanoTime();
-    for (int p = 0; p < passes; p++) {
-      for (float[] batch : testBatches) {
-        net.predict(batch, batch.length / 784);
-      }
-    }
-    return (double) passes * test[1].length / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  /** Raw inference rate of the test arrays with freshly initialised weights, best of 3. */
-  private double rawScore() {
-    try (Network net = Network.create(MnistExample.courseMlp(), null, 1)) {
-      return bestOf(3, () -> rawScore(net, 1));
-    }
-  }
-
-  /** @return the largest of {@code n} measured rates */
-  private static double bestOf(int n, java.util.function.DoubleSupplier rate) {
-    double best = 0;
-    for (int i = 0; i < n; i++) {
-      best = Math.max(best, rate.getAsDouble());
-    }
-    return best;
-  }
-
-  private Map<String, Object> targets() {
-    Map<String, Object> mlp = new LinkedHashMap<>();
-    for (Map<String, Object> l : lines) {
-      if ("mlp".equals(l.get("task"))) {
-        mlp.put(l.get("system") + "/" + l.get("workers") + "x" + l.get("threads_per_worker"), l);
-      }
-    }
-    Map<String, Object> t = line("targets", "spark-dl");
-    double two = rate(mlp, "spark-dl/2x1");
-    double one = rate(mlp, "spark-dl/1x1");
-    double djl = rate(mlp, "djl/1x2");
-    t.put("samples_2w_over_djl", round(two / djl));
-    t.put("samples_2w_over_1w1t", round(two / one));
-    Double s2 = secondsTo97(mlp, "spark-dl/2x1");
-    Double sd = secondsTo97(mlp, "djl/1x2");
-    t.put("seconds_to_97_2w_over_djl", s2 == null || sd == null ? null : round(s2 / sd));
-    scoreTargets(t);
-    double overhead = 0;
-    for (Map<String, Object> r : rounds) {
-      if (Integer.valueOf(2).equals(r.get("workers"))) {
-        overhead = ((Number) r.get("overhead_fraction")).doubleValue();
-      }
-    }
-    t.put("round_overhead_fraction_2w", round(overhead));
-    Map<String, Object> cnnRates = new LinkedHashMap<>();
-    for (Map<String, Object> l : lines) {
-      if ("cnn".equals(l.get("task"))) {
-        cnnRates.put((String) l.get("system"), l.get("samples_per_second"));
-      }
-    }
-    if (cnnRates.size() == 2) {
-      t.put("cnn_samples_2w_over_djl", round(((Number) cnnRates.get("spark-dl")).doubleValue()
-          / ((Number) cnnRates.get("djl")).doubleValue()));
-    }
-    return t;
-  }
-
-  /** Adds the scoring task's ratios to {@code t}. */
-  private void scoreTargets(Map<String, Object> t) {
-    int n = test[1].length;
-    double sparkScore = scoreRate("spark-dl", n);
-    double rawScore = scoreRate("djl", n);
-    t.put("score_over_raw_djl", round(sparkScore / rawScore));
-    t.put("score_over_raw_djl_100k", round(scoreRate("spark-dl", BIG_COPIES * n)
-        / scoreRate("djl", BIG_COPIES * n)));
-    double emptyJob = Double.NaN;
-    for (Map<String, Object> l : lines) {
-      if ("score".equals(l.get("task")) && "spark-empty-job".equals(l.get("system"))) {
-        emptyJob = ((Number) l.get("seconds")).doubleValue();
-      }
-    }
-    // Spark's fixed cost of one job against the raw inference time of the 10 000 rows
-    t.put("empty_job_over_raw_inference_10k", round(emptyJob / (n / rawScore)));
-    // the fastest any scorer fed by this DataFrame could be: scanning plus raw inference
-    double ceiling = 1 / (1 / scoreRate("spark-scan-only", n) + 1 / rawScore);
-    t.put("score_over_scan_plus_raw_ceiling", round(sparkScore / ceiling));
-    // how close to raw inference that ceiling itself is: what any scorer fed by Spark can reach
-    t.put("scan_plus_raw_ceiling_over_raw_djl", round(ceiling / rawScore));
-  }
-
-  /** @return the rows/s of a score line of this run (NaN when it is missing) */
-  private double scoreRate(String system, int rows) {
-    for (Map<String, Object> l : lines) {
-      if ("score".equals(l.get("task")) && system.equals(l.get("system"))
-          && Integer.valueOf(rows).equals(l.get("rows"))) {
-        return ((Number) l.get("rows_per_second")).doubleValue();
-      }
-    }
-    return Double.NaN;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static double rate(Map<String, Object> mlp, String key) {
-    return ((Number) ((Map<String, Object>) mlp.get(key)).get("samples_per_second")).doubleValue();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Double secondsTo97(Map<String, Object> mlp, String key) {
-    Object v = ((Map<String, Object>) mlp.get(key)).get("seconds_to_97");
-    return v == null ? null : ((Number) v).doubleValue();
   }
 
   private Map<String, Object> mlpLine(String system, int workers, int threads, int e,
@@ -557,7 +352,12 @@ final class Benchmark implements Callable<Integer> {
     return l;
   }
 
-  private static Map<String, Object> line(String task, String system) {
+  /** The scoring task, reporting through this run's {@link #emit}. */
+  private ScoringBenchmark scoring() {
+    return new ScoringBenchmark(test, testBatches, this::emit);
+  }
+
+  static Map<String, Object> line(String task, String system) {
     Map<String, Object> l = new LinkedHashMap<>();
     l.put("task", task);
     l.put("system", system);
@@ -575,7 +375,7 @@ final class Benchmark implements Callable<Integer> {
     }
   }
 
-  private static void progress(String s) {
+  static void progress(String s) {
     System.err.println("benchmark: " + s);
   }
 
@@ -632,71 +432,5 @@ final class Benchmark implements Callable<Integer> {
 
   static double round3(double v) {
     return Support.round(v, 3);
-  }
-
-  /**
-   * Scores the test set after every epoch on the driver; its time is kept out of training. The
-   * time to read the weights counts as training: it includes recomputing BatchNormalization's
-   * statistics for them, without which the weights are not a usable model.
-   */
-  static final class EpochProbe implements Callback {
-    private final Sequential spec;
-    private final float[][] test;
-    private final List<Double> accuracies = new ArrayList<>();
-    private final List<Double> cumulative = new ArrayList<>();
-    private double trainSeconds;
-    double evalSeconds;
-
-    EpochProbe(Sequential spec, float[][] test) {
-      this.spec = spec;
-      this.test = test;
-    }
-
-    @Override
-    public void onEpochEnd(int epoch, Map<String, Double> logs, double seconds,
-        TrainingContext context) {
-      long w0 = System.nanoTime();
-      dev.sparkdl.engine.WeightSnapshot weights = context.weights();
-      long t0 = System.nanoTime();
-      trainSeconds += seconds + (t0 - w0) / 1e9;
-      cumulative.add(trainSeconds);
-      try (Network net = Network.create(spec, null, 0)) {
-        net.setWeights(weights);
-        int n = test[1].length;
-        int correct = 0;
-        for (int from = 0; from < n; from += 1000) {
-          int b = Math.min(1000, n - from);
-          float[] p = net.predict(java.util.Arrays.copyOfRange(test[0], from * 784, (from + b) * 784), b);
-          for (int i = 0; i < b; i++) {
-            int best = 0;
-            for (int k = 1; k < 10; k++) {
-              best = p[i * 10 + k] > p[i * 10 + best] ? k : best;
-            }
-            correct += best == (int) test[1][from + i] ? 1 : 0;
-          }
-        }
-        accuracies.add(round(correct / (double) n));
-      }
-      evalSeconds += (System.nanoTime() - t0) / 1e9;
-      System.err.printf("benchmark:   epoch %d: %.2f s, test accuracy %.4f%n", epoch, seconds,
-          accuracies.get(accuracies.size() - 1));
-    }
-
-    double trainSeconds() {
-      return trainSeconds;
-    }
-
-    List<Double> accuracies() {
-      return accuracies;
-    }
-
-    Double secondsTo97() {
-      for (int i = 0; i < accuracies.size(); i++) {
-        if (accuracies.get(i) >= 0.97) {
-          return round(cumulative.get(i));
-        }
-      }
-      return null;
-    }
   }
 }

@@ -31,7 +31,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("command", "evaluate");
     r.put("model", in.model);
-    r.putAll(Metrics.of(scored, label, nn instanceof NeuralNetClassificationModel));
+    r.putAll(TestSetMetrics.of(scored, label, nn instanceof NeuralNetClassificationModel));
     Cli.result(r);
     return 0;
   }

@@ -83,7 +83,7 @@ final class ScoreCommand implements Callable<Integer> {
     r.put("model", in.model);
     r.put("output", output);
     r.put("rows", rows);
-    r.put("seconds", Metrics.round((System.nanoTime() - t0) / 1e9));
+    r.put("seconds", TestSetMetrics.round((System.nanoTime() - t0) / 1e9));
     Cli.result(r);
     return 0;
   }

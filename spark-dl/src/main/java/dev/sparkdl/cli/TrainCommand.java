@@ -95,13 +95,13 @@ final class TrainCommand implements Callable<Integer> {
     r.put("output", jf.output());
     r.put("epochs", model.history().size());
     r.put("train_rows", model.state().trainRows());
-    r.put("fit_seconds", Metrics.round(seconds));
+    r.put("fit_seconds", TestSetMetrics.round(seconds));
     Map<String, Object> last = new LinkedHashMap<>();
     model.history().epochs().get(model.history().size() - 1).logs()
-        .forEach((k, v) -> last.put(k, Metrics.round(v)));
+        .forEach((k, v) -> last.put(k, TestSetMetrics.round(v)));
     r.put("train", last);
     if (test != null) {
-      r.put("test", Metrics.of(Cli.transform(fitted, test), label, jf.classification()));
+      r.put("test", TestSetMetrics.of(Cli.transform(fitted, test), label, jf.classification()));
     }
     r.put("workers", model.state().rounds().isEmpty() ? 0
         : model.state().rounds().get(0).tasks().size());

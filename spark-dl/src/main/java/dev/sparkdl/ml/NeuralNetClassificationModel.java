@@ -19,10 +19,10 @@ import org.apache.spark.sql.types.StructType;
  */
 public class NeuralNetClassificationModel
     extends ProbabilisticClassificationModel<Vector, NeuralNetClassificationModel>
-    implements NeuralNetModel, MLWritable {
+    implements NeuralNetModelSetters<NeuralNetClassificationModel>, MLWritable {
   private static final long serialVersionUID = 1L;
   private String uid;
-  private NeuralNetParamSet nn;
+  private NeuralNetParamDefinitions nn;
   private final ModelState state;
 
   /**
@@ -37,7 +37,7 @@ public class NeuralNetClassificationModel
     super();
     this.uid = Uids.pop(token);
     this.state = state;
-    NeuralNetParamSet.setDefaults(this, true);
+    NeuralNetParamDefinitions.setDefaults(this, true);
   }
 
   @Override
@@ -46,9 +46,9 @@ public class NeuralNetClassificationModel
   }
 
   @Override
-  public NeuralNetParamSet nnParams() {
+  public NeuralNetParamDefinitions nnParams() {
     if (nn == null) {
-      nn = new NeuralNetParamSet(this);
+      nn = new NeuralNetParamDefinitions(this);
     }
     return nn;
   }
@@ -56,18 +56,6 @@ public class NeuralNetClassificationModel
   @Override
   public ModelState state() {
     return state;
-  }
-
-  /** Sets where scoring tasks compute: auto, cpu or gpu. */
-  public NeuralNetClassificationModel setDevice(String value) {
-    set(device(), value);
-    return this;
-  }
-
-  /** Sets the rows per prediction call of {@link #transform}. */
-  public NeuralNetClassificationModel setInferenceBatchSize(int value) {
-    set(inferenceBatchSize(), value);
-    return this;
   }
 
   @Override

@@ -36,7 +36,7 @@ public class NeuralNetClassifier
     implements NeuralNetEstimatorParams<NeuralNetClassifier>, MLWritable {
   private static final long serialVersionUID = 1L;
   private String uid;
-  private NeuralNetParamSet nn;
+  private NeuralNetParamDefinitions nn;
 
   /** Creates a classifier with a random uid. */
   public NeuralNetClassifier() {
@@ -51,7 +51,7 @@ public class NeuralNetClassifier
   private NeuralNetClassifier(Uids.Token token) {
     super();
     this.uid = Uids.pop(token);
-    NeuralNetParamSet.setDefaults(this, true);
+    NeuralNetParamDefinitions.setDefaults(this, true);
   }
 
   @Override
@@ -60,9 +60,9 @@ public class NeuralNetClassifier
   }
 
   @Override
-  public NeuralNetParamSet nnParams() {
+  public NeuralNetParamDefinitions nnParams() {
     if (nn == null) {
-      nn = new NeuralNetParamSet(this);
+      nn = new NeuralNetParamDefinitions(this);
     }
     return nn;
   }
@@ -70,8 +70,7 @@ public class NeuralNetClassifier
   @Override
   public NeuralNetClassifier copy(ParamMap extra) {
     NeuralNetClassifier copy = defaultCopy(extra);
-    copy.nnParams().callbacks = nnParams().callbacks;
-    copy.nnParams().initialModel = nnParams().initialModel;
+    nnParams().copyNonParamsTo(copy.nnParams());
     return copy;
   }
 

@@ -12,84 +12,122 @@ import org.apache.spark.ml.param.StringArrayParam;
 /**
  * The params of spark-dl's estimators and models, with their getters. Spark discovers params by
  * reflection over public zero-argument methods returning {@code Param}; these default methods
- * are such methods. The instances live in {@link NeuralNetParamSet}.
+ * are such methods. The instances live in {@link NeuralNetParamDefinitions}.
  */
 public interface NeuralNetParams extends Params {
 
   /** @return the stage's param instances (not itself a param) */
-  NeuralNetParamSet nnParams();
+  NeuralNetParamDefinitions nnParams();
 
-  /** @return the network as Keras JSON */
+  /**
+   * @return the param {@code layers}: the network as Keras JSON (read it with {@code getLayers()})
+   */
   default Param<String> layers() {
     return nnParams().layers;
   }
 
-  /** @return the loss name or JSON, or "auto" */
+  /**
+   * @return the param {@code loss}: the loss name or JSON, or "auto" (read it with {@code
+   *     getLoss()})
+   */
   default Param<String> loss() {
     return nnParams().loss;
   }
 
-  /** @return the optimizer name or JSON */
+  /**
+   * @return the param {@code optimizer}: the optimizer name or JSON (read it with {@code
+   *     getOptimizer()})
+   */
   default Param<String> optimizer() {
     return nnParams().optimizer;
   }
 
-  /** @return the learning-rate override */
+  /**
+   * @return the param {@code learningRate}: the learning-rate override (read it with {@code
+   *     getLearningRate()})
+   */
   default DoubleParam learningRate() {
     return nnParams().learningRate;
   }
 
-  /** @return the metric names */
+  /** @return the param {@code metrics}: the metric names (read it with {@code getMetrics()}) */
   default StringArrayParam metrics() {
     return nnParams().metrics;
   }
 
-  /** @return passes over the data */
+  /** @return the param {@code epochs}: passes over the data (read it with {@code getEpochs()}) */
   default IntParam epochs() {
     return nnParams().epochs;
   }
 
-  /** @return the training minibatch size */
+  /**
+   * @return the param {@code batchSize}: the training minibatch size (read it with {@code
+   *     getBatchSize()})
+   */
   default IntParam batchSize() {
     return nnParams().batchSize;
   }
 
-  /** @return rows per prediction call */
+  /**
+   * @return the param {@code inferenceBatchSize}: rows per prediction call (read it with {@code
+   *     getInferenceBatchSize()})
+   */
   default IntParam inferenceBatchSize() {
     return nnParams().inferenceBatchSize;
   }
 
-  /** @return partitions trained in parallel */
+  /**
+   * @return the param {@code numWorkers}: partitions trained in parallel (read it with {@code
+   *     getNumWorkers()})
+   */
   default IntParam numWorkers() {
     return nnParams().numWorkers;
   }
 
-  /** @return minibatches per partition between averagings */
+  /**
+   * @return the param {@code averagingFrequency}: minibatches per partition between averagings
+   *     (read it with {@code getAveragingFrequency()})
+   */
   default IntParam averagingFrequency() {
     return nnParams().averagingFrequency;
   }
 
-  /** @return the fewest minibatches per worker when numWorkers is 0 */
+  /**
+   * @return the param {@code minBatchesPerWorker}: the fewest minibatches per worker when
+   *     numWorkers is 0 (read it with {@code getMinBatchesPerWorker()})
+   */
   default IntParam minBatchesPerWorker() {
     return nnParams().minBatchesPerWorker;
   }
 
-  /** @return the outer momentum (-1: auto) */
+  /**
+   * @return the param {@code outerMomentum}: the outer momentum (-1: auto) (read it with {@code
+   *     getOuterMomentum()})
+   */
   default DoubleParam outerMomentum() {
     return nnParams().outerMomentum;
   }
 
-  /** @return auto, none, sqrt or linear */
+  /**
+   * @return the param {@code learningRateScaling}: auto, none, sqrt or linear (read it with {@code
+   *     getLearningRateScaling()})
+   */
   default Param<String> learningRateScaling() {
     return nnParams().learningRateScaling;
   }
 
-  /** @return epochs of learning-rate warm-up */
+  /**
+   * @return the param {@code warmupEpochs}: epochs of learning-rate warm-up (read it with {@code
+   *     getWarmupEpochs()})
+   */
   default DoubleParam warmupEpochs() {
     return nnParams().warmupEpochs;
   }
 
-  /** @return recompute or average */
+  /**
+   * @return the param {@code batchNormStatistics}: recompute or average (read it with {@code
+   *     getBatchNormStatistics()})
+   */
   default Param<String> batchNormStatistics() {
     return nnParams().batchNormStatistics;
   }
@@ -125,22 +163,25 @@ public interface NeuralNetParams extends Params {
         getLearningRateScaling(), getWarmupEpochs(), "recompute".equals(getBatchNormStatistics()));
   }
 
-  /** @return the seed */
+  /** @return the param {@code seed}: the seed (read it with {@code getSeed()}) */
   default LongParam seed() {
     return nnParams().seed;
   }
 
-  /** @return the validation fraction */
+  /**
+   * @return the param {@code validationSplit}: the validation fraction (read it with {@code
+   *     getValidationSplit()})
+   */
   default DoubleParam validationSplit() {
     return nnParams().validationSplit;
   }
 
-  /** @return the verbosity */
+  /** @return the param {@code verbose}: the verbosity (read it with {@code getVerbose()}) */
   default IntParam verbose() {
     return nnParams().verbose;
   }
 
-  /** @return where tasks compute */
+  /** @return the param {@code device}: where tasks compute (read it with {@code getDevice()}) */
   default Param<String> device() {
     return nnParams().device;
   }
@@ -150,7 +191,10 @@ public interface NeuralNetParams extends Params {
     return getOrDefault(device());
   }
 
-  /** @return the starting weights */
+  /**
+   * @return the param {@code initialWeights}: the starting weights (read it with {@code
+   *     getInitialWeights()})
+   */
   default Param<Vector> initialWeights() {
     return nnParams().initialWeights;
   }

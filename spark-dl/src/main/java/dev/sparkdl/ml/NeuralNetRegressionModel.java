@@ -16,10 +16,10 @@ import org.apache.spark.sql.types.StructType;
  */
 public class NeuralNetRegressionModel
     extends RegressionModel<Vector, NeuralNetRegressionModel>
-    implements NeuralNetModel, MLWritable {
+    implements NeuralNetModelSetters<NeuralNetRegressionModel>, MLWritable {
   private static final long serialVersionUID = 1L;
   private String uid;
-  private NeuralNetParamSet nn;
+  private NeuralNetParamDefinitions nn;
   private final ModelState state;
 
   /**
@@ -34,7 +34,7 @@ public class NeuralNetRegressionModel
     super();
     this.uid = Uids.pop(token);
     this.state = state;
-    NeuralNetParamSet.setDefaults(this, false);
+    NeuralNetParamDefinitions.setDefaults(this, false);
   }
 
   @Override
@@ -43,9 +43,9 @@ public class NeuralNetRegressionModel
   }
 
   @Override
-  public NeuralNetParamSet nnParams() {
+  public NeuralNetParamDefinitions nnParams() {
     if (nn == null) {
-      nn = new NeuralNetParamSet(this);
+      nn = new NeuralNetParamDefinitions(this);
     }
     return nn;
   }
@@ -53,18 +53,6 @@ public class NeuralNetRegressionModel
   @Override
   public ModelState state() {
     return state;
-  }
-
-  /** Sets where scoring tasks compute: auto, cpu or gpu. */
-  public NeuralNetRegressionModel setDevice(String value) {
-    set(device(), value);
-    return this;
-  }
-
-  /** Sets the rows per prediction call of {@link #transform}. */
-  public NeuralNetRegressionModel setInferenceBatchSize(int value) {
-    set(inferenceBatchSize(), value);
-    return this;
   }
 
   @Override

@@ -25,7 +25,7 @@ public class NeuralNetRegressor
     implements NeuralNetEstimatorParams<NeuralNetRegressor>, MLWritable {
   private static final long serialVersionUID = 1L;
   private String uid;
-  private NeuralNetParamSet nn;
+  private NeuralNetParamDefinitions nn;
 
   /** Creates a regressor with a random uid. */
   public NeuralNetRegressor() {
@@ -40,7 +40,7 @@ public class NeuralNetRegressor
   private NeuralNetRegressor(Uids.Token token) {
     super();
     this.uid = Uids.pop(token);
-    NeuralNetParamSet.setDefaults(this, false);
+    NeuralNetParamDefinitions.setDefaults(this, false);
   }
 
   @Override
@@ -49,9 +49,9 @@ public class NeuralNetRegressor
   }
 
   @Override
-  public NeuralNetParamSet nnParams() {
+  public NeuralNetParamDefinitions nnParams() {
     if (nn == null) {
-      nn = new NeuralNetParamSet(this);
+      nn = new NeuralNetParamDefinitions(this);
     }
     return nn;
   }
@@ -59,8 +59,7 @@ public class NeuralNetRegressor
   @Override
   public NeuralNetRegressor copy(ParamMap extra) {
     NeuralNetRegressor copy = defaultCopy(extra);
-    copy.nnParams().callbacks = nnParams().callbacks;
-    copy.nnParams().initialModel = nnParams().initialModel;
+    nnParams().copyNonParamsTo(copy.nnParams());
     return copy;
   }
 

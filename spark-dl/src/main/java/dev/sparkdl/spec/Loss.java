@@ -93,4 +93,34 @@ public record Loss(String name, double delta) {
   public static Loss fromJson(String json) {
     return SpecJson.lossFromTree(SpecJson.parse(json, "loss"));
   }
+
+  /**
+   * Reads a loss from Keras' object form, e.g. {@code {"class_name": "Huber", "config":
+   * {"delta": 2.0}}}.
+   *
+   * @param className Keras' class name, e.g. {@code Huber} or {@code CategoricalCrossentropy}
+   * @param c its config
+   * @return the loss
+   * @throws SpecException for unknown names and unsupported arguments (from_logits,
+   *     label_smoothing, a reduction other than the mean)
+   */
+  static Loss read(String className, Config c) {
+    double delta = c.optDouble("delta", 1.0);
+    if (c.optBoolean("from_logits", false)) {
+      throw new SpecException(
+          className + ": from_logits=true is not supported; end the network with softmax (or"
+              + " sigmoid) and drop from_logits. The loss is computed from the logits"
+              + " internally either way.");
+    }
+    String reduction = c.optString("reduction", "sum_over_batch_size");
+    if (!List.of("sum_over_batch_size", "auto").contains(reduction)) {
+      throw new SpecException(className + ": reduction='" + reduction + "' is not supported.");
+    }
+    c.ignore("label_smoothing", "axis", "ignore_class");
+    if (c.optDouble("label_smoothing", 0) != 0) {
+      throw new SpecException(className + ": label_smoothing is not supported.");
+    }
+    c.finish();
+    return new Loss(LayerTypes.snakeCase(className), delta);
+  }
 }

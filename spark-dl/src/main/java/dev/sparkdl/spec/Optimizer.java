@@ -26,6 +26,16 @@ public sealed interface Optimizer
   /** @return a copy with another learning rate */
   Optimizer withLearningRate(double learningRate);
 
+  /**
+   * Reads a Keras config of this optimizer's class, this optimizer's values being the defaults
+   * (as a layer reads its own config).
+   *
+   * @param c the config, without the learning rate
+   * @param learningRate the learning rate read from it
+   * @return the optimizer
+   */
+  Optimizer read(Config c, double learningRate);
+
   /** @return Keras' class name, e.g. {@code "Adam"} */
   String className();
 
@@ -97,6 +107,11 @@ public sealed interface Optimizer
    */
   record SGD(double learningRate, double momentum, boolean nesterov) implements Optimizer {
     @Override
+    public Optimizer read(Config c, double lr) {
+      return new SGD(lr, c.optDouble("momentum", momentum), c.optBoolean("nesterov", nesterov));
+    }
+
+    @Override
     public boolean hasMomentum() {
       return momentum > 0;
     }
@@ -137,6 +152,12 @@ public sealed interface Optimizer
    */
   record Adam(double learningRate, double beta1, double beta2, double epsilon)
       implements Optimizer {
+    @Override
+    public Optimizer read(Config c, double lr) {
+      return new Adam(lr, c.optDouble("beta_1", beta1), c.optDouble("beta_2", beta2),
+          c.optDouble("epsilon", epsilon));
+    }
+
     @Override
     public boolean hasMomentum() {
       return beta1 > 0;
@@ -182,6 +203,12 @@ public sealed interface Optimizer
    */
   record AdamW(double learningRate, double weightDecay, double beta1, double beta2, double epsilon)
       implements Optimizer {
+    @Override
+    public Optimizer read(Config c, double lr) {
+      return new AdamW(lr, c.optDouble("weight_decay", weightDecay), c.optDouble("beta_1", beta1),
+          c.optDouble("beta_2", beta2), c.optDouble("epsilon", epsilon));
+    }
+
     @Override
     public boolean hasMomentum() {
       return beta1 > 0;
@@ -235,6 +262,12 @@ public sealed interface Optimizer
   record RMSprop(double learningRate, double rho, double momentum, double epsilon, boolean centered)
       implements Optimizer {
     @Override
+    public Optimizer read(Config c, double lr) {
+      return new RMSprop(lr, c.optDouble("rho", rho), c.optDouble("momentum", momentum),
+          c.optDouble("epsilon", epsilon), c.optBoolean("centered", centered));
+    }
+
+    @Override
     public boolean hasMomentum() {
       return momentum > 0;
     }
@@ -278,6 +311,12 @@ public sealed interface Optimizer
    */
   record Adagrad(double learningRate, double initialAccumulatorValue, double epsilon)
       implements Optimizer {
+    @Override
+    public Optimizer read(Config c, double lr) {
+      return new Adagrad(lr, c.optDouble("initial_accumulator_value", initialAccumulatorValue),
+          c.optDouble("epsilon", epsilon));
+    }
+
     /** Validates. */
     public Adagrad {
       positive("Adagrad", "learning_rate", learningRate);
@@ -319,6 +358,11 @@ public sealed interface Optimizer
    * @param epsilon default 1e-7
    */
   record Adadelta(double learningRate, double rho, double epsilon) implements Optimizer {
+    @Override
+    public Optimizer read(Config c, double lr) {
+      return new Adadelta(lr, c.optDouble("rho", rho), c.optDouble("epsilon", epsilon));
+    }
+
     /** Validates. */
     public Adadelta {
       positive("Adadelta", "learning_rate", learningRate);

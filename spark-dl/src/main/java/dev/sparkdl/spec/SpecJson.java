@@ -196,24 +196,7 @@ final class SpecJson {
     }
     if (node.isObject() && node.path("class_name").isTextual()) {
       String cls = node.get("class_name").asText();
-      Config c = new Config(cls, toMap(node.get("config")));
-      double delta = c.optDouble("delta", 1.0);
-      if (c.optBoolean("from_logits", false)) {
-        throw new SpecException(
-            cls + ": from_logits=true is not supported; end the network with softmax (or"
-                + " sigmoid) and drop from_logits. The loss is computed from the logits"
-                + " internally either way.");
-      }
-      String reduction = c.optString("reduction", "sum_over_batch_size");
-      if (!List.of("sum_over_batch_size", "auto").contains(reduction)) {
-        throw new SpecException(cls + ": reduction='" + reduction + "' is not supported.");
-      }
-      c.ignore("label_smoothing", "axis", "ignore_class");
-      if (c.optDouble("label_smoothing", 0) != 0) {
-        throw new SpecException(cls + ": label_smoothing is not supported.");
-      }
-      c.finish();
-      return new Loss(LayerTypes.snakeCase(cls), delta);
+      return Loss.read(cls, new Config(cls, toMap(node.get("config"))));
     }
     throw new SpecException(
         "A loss must be a name such as \"mse\" or {\"class_name\": \"Huber\", \"config\": {...}}."
@@ -246,30 +229,7 @@ final class SpecJson {
           d.className() + ": only a constant learning_rate is supported. Received: " + lrRaw);
     }
     double lr = lrRaw == null ? d.learningRate() : ((Number) lrRaw).doubleValue();
-    Optimizer o;
-    if (d instanceof Optimizer.SGD s) {
-      o = new Optimizer.SGD(
-          lr, c.optDouble("momentum", s.momentum()), c.optBoolean("nesterov", s.nesterov()));
-    } else if (d instanceof Optimizer.Adam a) {
-      o = new Optimizer.Adam(
-          lr, c.optDouble("beta_1", a.beta1()), c.optDouble("beta_2", a.beta2()),
-          c.optDouble("epsilon", a.epsilon()));
-    } else if (d instanceof Optimizer.AdamW a) {
-      o = new Optimizer.AdamW(
-          lr, c.optDouble("weight_decay", a.weightDecay()), c.optDouble("beta_1", a.beta1()),
-          c.optDouble("beta_2", a.beta2()), c.optDouble("epsilon", a.epsilon()));
-    } else if (d instanceof Optimizer.RMSprop r) {
-      o = new Optimizer.RMSprop(
-          lr, c.optDouble("rho", r.rho()), c.optDouble("momentum", r.momentum()),
-          c.optDouble("epsilon", r.epsilon()), c.optBoolean("centered", r.centered()));
-    } else if (d instanceof Optimizer.Adagrad a) {
-      o = new Optimizer.Adagrad(
-          lr, c.optDouble("initial_accumulator_value", a.initialAccumulatorValue()),
-          c.optDouble("epsilon", a.epsilon()));
-    } else {
-      Optimizer.Adadelta a = (Optimizer.Adadelta) d;
-      o = new Optimizer.Adadelta(lr, c.optDouble("rho", a.rho()), c.optDouble("epsilon", a.epsilon()));
-    }
+    Optimizer o = d.read(c, lr);
     if (!(o instanceof Optimizer.AdamW)) {
       Object wd = c.optRaw("weight_decay");
       if (wd instanceof Number n && n.doubleValue() != 0) {

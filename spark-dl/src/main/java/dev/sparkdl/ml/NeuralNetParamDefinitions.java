@@ -23,7 +23,7 @@ import org.apache.spark.ml.param.Params;
  * and their models, with the defaults in {@link #setDefaults}. Every value is JSON-encodable so
  * stages can be saved.
  */
-public final class NeuralNetParamSet implements Serializable {
+public final class NeuralNetParamDefinitions implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The network as Keras JSON (a {@link Sequential}). Required. */
@@ -81,7 +81,18 @@ public final class NeuralNetParamSet implements Serializable {
    */
   transient ModelState initialModel;
 
-  NeuralNetParamSet(Params owner) {
+  /**
+   * Gives a copy of the stage the values that are not Spark params (callbacks, the initial
+   * model), as {@code copy(ParamMap)} must.
+   *
+   * @param copy the copy's definitions
+   */
+  void copyNonParamsTo(NeuralNetParamDefinitions copy) {
+    copy.callbacks = callbacks;
+    copy.initialModel = initialModel;
+  }
+
+  NeuralNetParamDefinitions(Params owner) {
     layers = new Param<>(owner, "layers",
         "the network: Keras JSON of a Sequential model ({\"class_name\": \"Sequential\", ...}) or"
             + " a list of layers", s -> validLayers(s));
@@ -161,7 +172,7 @@ public final class NeuralNetParamSet implements Serializable {
 
   /** Sets the defaults shared by every stage; {@code classifier} picks the default metric. */
   static void setDefaults(NeuralNetParams p, boolean classifier) {
-    NeuralNetParamSet s = p.nnParams();
+    NeuralNetParamDefinitions s = p.nnParams();
     p.setDefault(s.loss, "auto");
     p.setDefault(s.optimizer, "adam");
     p.setDefault(s.metrics, classifier ? new String[] {"accuracy"} : new String[] {"mse"});

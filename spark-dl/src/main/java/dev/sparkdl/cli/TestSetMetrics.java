@@ -8,8 +8,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /** Test-set metrics with Spark's evaluators. */
-final class Metrics {
-  private Metrics() {}
+final class TestSetMetrics {
+  private TestSetMetrics() {}
 
   /**
    * Scores once: the label and prediction columns are cached for the row count and each metric
