@@ -279,15 +279,15 @@ public final class Network implements AutoCloseable {
    * statistics) — what its moving mean and variance estimate.
    *
    * @param layer the normalization layer, from 0 in network order (see {@link #layout()})
-   * @param x {@code n × inputSize} inputs
-   * @param n samples
+   * @param inputs {@code samples × inputSize} inputs
+   * @param samples the number of samples
    * @return moments over every axis but the last (channels); counts values, not samples
    */
-  public Moments normalizationInputMoments(int layer, float[] x, int n) {
+  public Moments normalizationInputMoments(int layer, float[] inputs, int samples) {
     Engines.gradMode(false);
     int child = norms.get(layer).child();
     try (NDManager step = manager.newSubManager()) {
-      NDList in = new NDList(step.create(x, batchShape(n)));
+      NDList in = new NDList(step.create(inputs, batchShape(samples)));
       for (int c = 0; c < child; c++) {
         in = body.getChildren().valueAt(c).forward(store, in, false);
       }
@@ -333,19 +333,19 @@ public final class Network implements AutoCloseable {
   /**
    * One optimizer step on a minibatch.
    *
-   * @param x {@code n × inputSize} inputs
-   * @param y {@code n × targetSize} targets
-   * @param n the number of samples
+   * @param inputs {@code samples × inputSize} inputs
+   * @param targets {@code samples × targetSize} targets
+   * @param samples the number of samples
    * @return loss and metric sums of this batch (computed before the update, as Keras reports)
    * @throws NonFiniteLossException if the loss is NaN or infinite
    */
-  public BatchStats trainBatch(float[] x, float[] y, int n) {
+  public BatchStats trainBatch(float[] inputs, float[] targets, int samples) {
     requireCompiled();
     BatchStats stats = new BatchStats(metrics.size());
     try (NDManager step = manager.newSubManager()) {
       Engines.gradMode(true);
-      NDArray xs = step.create(x, batchShape(n));
-      NDArray ys = step.create(y, new Shape(n, outputSize));
+      NDArray xs = step.create(inputs, batchShape(samples));
+      NDArray ys = step.create(targets, new Shape(samples, outputSize));
       NDArray z = body.forward(store, new NDList(xs), true).singletonOrThrow();
       NDArray l = loss.compute(z, ys);
       JniUtils.backward((PtNDArray) l, (PtNDArray) step.ones(l.getShape()), false, false);
@@ -354,12 +354,12 @@ public final class Network implements AutoCloseable {
       if (!Float.isFinite(lossValue)) {
         throw new NonFiniteLossException(
             "The loss became " + lossValue + " at training step " + (steps + 1) + " (a batch of "
-                + n + " samples, loss " + compile.loss().name() + ", optimizer "
+                + samples + " samples, loss " + compile.loss().name() + ", optimizer "
                 + compile.optimizer().className() + " with learning_rate "
                 + compile.optimizer().learningRate() + "). Lower the learning rate, scale the"
                 + " features (e.g. with StandardScaler) or check the labels for extreme values.");
       }
-      stats = statsOf(z.stopGradient(), ys, n, lossValue, step);
+      stats = statsOf(z.stopGradient(), ys, samples, lossValue, step);
       updater.step(step);
       steps++;
     } finally {
@@ -371,36 +371,36 @@ public final class Network implements AutoCloseable {
   /**
    * Loss and metrics on a batch in inference mode (dropout off, BatchNorm moving statistics).
    */
-  public BatchStats evaluate(float[] x, float[] y, int n) {
+  public BatchStats evaluate(float[] inputs, float[] targets, int samples) {
     requireCompiled();
     Engines.gradMode(false);
     try (NDManager step = manager.newSubManager()) {
-      NDArray xs = step.create(x, batchShape(n));
-      NDArray ys = step.create(y, new Shape(n, outputSize));
+      NDArray xs = step.create(inputs, batchShape(samples));
+      NDArray ys = step.create(targets, new Shape(samples, outputSize));
       NDArray z = body.forward(store, new NDList(xs), false).singletonOrThrow();
       float lossValue = loss.compute(z, ys).getFloat();
-      return statsOf(z, ys, n, lossValue, step);
+      return statsOf(z, ys, samples, lossValue, step);
     }
   }
 
   /**
    * Inference on a batch.
    *
-   * @param x {@code n × inputSize} inputs
-   * @param n samples
-   * @param raw receives the pre-activation outputs ({@code n × outputSize}), or null
-   * @param out receives the activated outputs ({@code n × outputSize}), or null
+   * @param inputs {@code samples × inputSize} inputs
+   * @param samples the number of samples
+   * @param raw receives the pre-activation outputs ({@code samples × outputSize}), or null
+   * @param out receives the activated outputs ({@code samples × outputSize}), or null
    */
-  public void predict(float[] x, int n, float[] raw, float[] out) {
+  public void predict(float[] inputs, int samples, float[] raw, float[] out) {
     Engines.gradMode(false);
     try (NDManager step = manager.newSubManager()) {
-      NDArray xs = step.create(x, batchShape(n));
+      NDArray xs = step.create(inputs, batchShape(samples));
       NDArray z = body.forward(store, new NDList(xs), false).singletonOrThrow();
       if (raw != null) {
-        copyInto(rawScores(z), raw, n);
+        copyInto(rawScores(z), raw, samples);
       }
       if (out != null) {
-        copyInto(ActivationFunctions.apply(head, z), out, n);
+        copyInto(ActivationFunctions.apply(head, z), out, samples);
       }
     }
   }
@@ -425,10 +425,10 @@ public final class Network implements AutoCloseable {
     return z;
   }
 
-  /** @return the activated outputs of {@code n} samples, {@code n × outputSize} */
-  public float[] predict(float[] x, int n) {
-    float[] out = new float[n * outputSize];
-    predict(x, n, null, out);
+  /** @return the activated outputs of {@code samples} samples, {@code samples × outputSize} */
+  public float[] predict(float[] inputs, int samples) {
+    float[] out = new float[samples * outputSize];
+    predict(inputs, samples, null, out);
     return out;
   }
 
