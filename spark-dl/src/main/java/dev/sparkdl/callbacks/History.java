@@ -28,7 +28,7 @@ public final class History implements Callback, Serializable {
   private final List<Epoch> epochs = new ArrayList<>();
 
   @Override
-  public void onTrainBegin(int n) {
+  public void onTrainBegin(int totalEpochs) {
     epochs.clear();
   }
 
@@ -39,8 +39,8 @@ public final class History implements Callback, Serializable {
   }
 
   /** Appends a recorded epoch (used when loading a saved history). */
-  public void add(Epoch e) {
-    epochs.add(e);
+  public void add(Epoch epoch) {
+    epochs.add(epoch);
   }
 
   /** @return the epochs in order */

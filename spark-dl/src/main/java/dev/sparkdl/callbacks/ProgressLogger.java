@@ -18,8 +18,8 @@ public final class ProgressLogger implements Callback {
   }
 
   @Override
-  public void onTrainBegin(int n) {
-    epochs = n;
+  public void onTrainBegin(int totalEpochs) {
+    epochs = totalEpochs;
   }
 
   @Override

@@ -36,8 +36,8 @@ public final class ColumnChecks {
   }
 
   /** @return true for a Spark ML Vector column */
-  public static boolean isVector(DataType t) {
-    return t.equals(SQLDataTypes.VectorType());
+  public static boolean isVector(DataType type) {
+    return type.equals(SQLDataTypes.VectorType());
   }
 
   /** @return true for an array of numbers */

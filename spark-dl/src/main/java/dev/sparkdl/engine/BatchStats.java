@@ -45,9 +45,9 @@ public final class BatchStats implements Serializable {
     return lossSum / count;
   }
 
-  /** @return the mean of metric {@code i} over the samples */
-  public double meanMetric(int i) {
-    return metricSums[i] / count;
+  /** @return the mean of metric {@code index} over the samples */
+  public double meanMetric(int index) {
+    return metricSums[index] / count;
   }
 
   /** @return the number of metrics */

@@ -37,19 +37,19 @@ public final class Moments implements Serializable {
   }
 
   /** Adds another set of moments to this one (in place) and returns this. */
-  public Moments merge(Moments o) {
-    if (o.mean.length != mean.length) {
+  public Moments merge(Moments other) {
+    if (other.mean.length != mean.length) {
       throw new IllegalArgumentException(
-          "moments of " + o.mean.length + " channels cannot merge into " + mean.length);
+          "moments of " + other.mean.length + " channels cannot merge into " + mean.length);
     }
-    if (o.count == 0) {
+    if (other.count == 0) {
       return this;
     }
-    long n = count + o.count;
+    long n = count + other.count;
     for (int c = 0; c < mean.length; c++) {
-      double delta = o.mean[c] - mean[c];
-      mean[c] += delta * o.count / n;
-      m2[c] += o.m2[c] + delta * delta * ((double) count * o.count / n);
+      double delta = other.mean[c] - mean[c];
+      mean[c] += delta * other.count / n;
+      m2[c] += other.m2[c] + delta * delta * ((double) count * other.count / n);
     }
     count = n;
     return this;

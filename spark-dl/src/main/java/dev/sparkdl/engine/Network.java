@@ -215,22 +215,23 @@ public final class Network implements AutoCloseable {
    *
    * @throws IllegalArgumentException naming the first parameter whose name or shape differs
    */
-  public void setWeights(WeightSnapshot w) {
-    if (w.size() != params.size()) {
+  public void setWeights(WeightSnapshot snapshot) {
+    if (snapshot.size() != params.size()) {
       throw new IllegalArgumentException(
-          "weights hold " + w.size() + " arrays, this network has " + params.size()
+          "weights hold " + snapshot.size() + " arrays, this network has " + params.size()
               + " parameters " + names());
     }
     Engines.gradMode(false);
     for (int i = 0; i < params.size(); i++) {
       ParamInfo info = infos.get(i);
-      if (!Arrays.equals(w.shape(i), info.djlShape())) {
+      if (!Arrays.equals(snapshot.shape(i), info.djlShape())) {
         throw new IllegalArgumentException(
-            "weight " + i + " (" + w.name(i) + ") has shape " + Arrays.toString(w.shape(i))
-                + ", the network's " + info.name() + " has shape "
+            "weight " + i + " (" + snapshot.name(i) + ") has shape "
+                + Arrays.toString(snapshot.shape(i)) + ", the network's " + info.name()
+                + " has shape "
                 + Arrays.toString(info.djlShape()));
       }
-      params.get(i).getArray().set(w.values(i));
+      params.get(i).getArray().set(snapshot.values(i));
     }
   }
 

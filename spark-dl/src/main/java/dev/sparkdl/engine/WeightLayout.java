@@ -25,9 +25,9 @@ public final class WeightLayout implements Serializable {
     return trainable.length;
   }
 
-  /** @return true if array {@code i} is trained by the optimizer (not a running statistic) */
-  public boolean trainable(int i) {
-    return trainable[i];
+  /** @return true if array {@code index} is trained by the optimizer (not a running statistic) */
+  public boolean trainable(int index) {
+    return trainable[index];
   }
 
   /** @return the number of BatchNormalization layers */
@@ -35,14 +35,14 @@ public final class WeightLayout implements Serializable {
     return movingMean.length;
   }
 
-  /** @return the snapshot index of normalization layer {@code l}'s moving mean */
-  public int movingMean(int l) {
-    return movingMean[l];
+  /** @return the snapshot index of normalization layer {@code layer}'s moving mean */
+  public int movingMean(int layer) {
+    return movingMean[layer];
   }
 
-  /** @return the snapshot index of normalization layer {@code l}'s moving variance */
-  public int movingVariance(int l) {
-    return movingVariance[l];
+  /** @return the snapshot index of normalization layer {@code layer}'s moving variance */
+  public int movingVariance(int layer) {
+    return movingVariance[layer];
   }
 
   @Override

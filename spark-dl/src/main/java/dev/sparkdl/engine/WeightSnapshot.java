@@ -44,19 +44,19 @@ public final class WeightSnapshot implements Serializable {
     return names.length;
   }
 
-  /** @return the name of parameter {@code i} */
-  public String name(int i) {
-    return names[i];
+  /** @return the name of parameter {@code index} */
+  public String name(int index) {
+    return names[index];
   }
 
-  /** @return the DJL shape of parameter {@code i} (a copy) */
-  public long[] shape(int i) {
-    return shapes[i].clone();
+  /** @return the DJL shape of parameter {@code index} (a copy) */
+  public long[] shape(int index) {
+    return shapes[index].clone();
   }
 
-  /** @return the values of parameter {@code i} (the array itself, not a copy) */
-  public float[] values(int i) {
-    return values[i];
+  /** @return the values of parameter {@code index} (the array itself, not a copy) */
+  public float[] values(int index) {
+    return values[index];
   }
 
   /** @return all value arrays (not copies) */

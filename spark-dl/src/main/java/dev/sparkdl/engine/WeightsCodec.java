@@ -48,22 +48,22 @@ public final class WeightsCodec {
   private WeightsCodec() {}
 
   /** Writes weights and (optionally) optimizer state; does not close {@code out}. */
-  public static void write(OutputStream out, WeightSnapshot w, OptimizerState optimizer)
+  public static void write(OutputStream out, WeightSnapshot weights, OptimizerState optimizer)
       throws IOException {
     CRC32 crc = new CRC32();
     DataOutputStream data = new DataOutputStream(new CheckedOutputStream(out, crc));
     boolean outer = optimizer != null && optimizer.outerVelocity() != null;
     data.writeInt(MAGIC);
     data.writeInt(outer ? 2 : 1);
-    data.writeInt(w.size());
-    for (int i = 0; i < w.size(); i++) {
-      data.writeUTF(w.name(i));
-      long[] shape = w.shape(i);
+    data.writeInt(weights.size());
+    for (int i = 0; i < weights.size(); i++) {
+      data.writeUTF(weights.name(i));
+      long[] shape = weights.shape(i);
       data.writeInt(shape.length);
       for (long d : shape) {
         data.writeLong(d);
       }
-      writeFloats(data, w.values(i));
+      writeFloats(data, weights.values(i));
     }
     data.writeBoolean(optimizer != null);
     if (optimizer != null) {

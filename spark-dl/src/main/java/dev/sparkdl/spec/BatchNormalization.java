@@ -35,13 +35,13 @@ public record BatchNormalization(double momentum, double epsilon) implements Lay
   }
 
   /** @return a copy with another momentum */
-  public BatchNormalization momentum(double m) {
-    return new BatchNormalization(m, epsilon);
+  public BatchNormalization momentum(double momentum) {
+    return new BatchNormalization(momentum, epsilon);
   }
 
   /** @return a copy with another epsilon */
-  public BatchNormalization epsilon(double e) {
-    return new BatchNormalization(momentum, e);
+  public BatchNormalization epsilon(double epsilon) {
+    return new BatchNormalization(momentum, epsilon);
   }
 
   @Override

@@ -172,32 +172,32 @@ public final class Config {
    * Reads Keras' "int or tuple" arguments ({@code kernel_size=3} or {@code (3, 3)}).
    *
    * @param key the argument
-   * @param n the tuple length
-   * @param dflt the default, or null if the argument is required
-   * @return n positive integers
+   * @param count the tuple length
+   * @param defaults the default, or null if the argument is required
+   * @return count positive integers
    */
-  public List<Integer> optInts(String key, int n, List<Integer> dflt) {
+  public List<Integer> optInts(String key, int count, List<Integer> defaults) {
     Object v = take(key);
     if (v == null) {
-      if (dflt == null) {
+      if (defaults == null) {
         throw new SpecException(owner + ": the config lacks `" + key + "`.");
       }
-      return dflt;
+      return defaults;
     }
     List<Integer> out = new ArrayList<>();
     if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
-      for (int i = 0; i < n; i++) {
+      for (int i = 0; i < count; i++) {
         out.add(num.intValue());
       }
-    } else if (v instanceof List<?> list && list.size() == n) {
+    } else if (v instanceof List<?> list && list.size() == count) {
       for (Object o : list) {
         if (!(o instanceof Number num) || num.doubleValue() != Math.rint(num.doubleValue())) {
-          throw wrongType(key, "an integer or a tuple of " + n + " integers", v);
+          throw wrongType(key, "an integer or a tuple of " + count + " integers", v);
         }
         out.add(num.intValue());
       }
     } else {
-      throw wrongType(key, "an integer or a tuple of " + n + " integers", v);
+      throw wrongType(key, "an integer or a tuple of " + count + " integers", v);
     }
     for (int d : out) {
       if (d <= 0) {

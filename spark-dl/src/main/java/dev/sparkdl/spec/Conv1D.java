@@ -51,15 +51,15 @@ public record Conv1D(
         "zeros");
   }
 
-  /** @return a copy with another activation */
-  public Conv1D activation(String a) {
-    return new Conv1D(filters, kernelSize, strides, padding, a, dilationRate, useBias,
+  /** @return activation copy with another activation */
+  public Conv1D activation(String activation) {
+    return new Conv1D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
         kernelInitializer, biasInitializer);
   }
 
   /** @return a copy with another padding */
-  public Conv1D padding(String p) {
-    return new Conv1D(filters, kernelSize, strides, p, activation, dilationRate, useBias,
+  public Conv1D padding(String padding) {
+    return new Conv1D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
         kernelInitializer, biasInitializer);
   }
 

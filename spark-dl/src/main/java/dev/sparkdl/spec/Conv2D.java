@@ -63,33 +63,33 @@ public record Conv2D(
   }
 
   /** @return a copy with another kernel size */
-  public Conv2D kernelSize(int h, int w) {
-    return new Conv2D(filters, List.of(h, w), strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer);
-  }
-
-  /** @return a copy with other strides */
-  public Conv2D strides(int h, int w) {
-    return new Conv2D(filters, kernelSize, List.of(h, w), padding, activation, dilationRate,
+  public Conv2D kernelSize(int height, int width) {
+    return new Conv2D(filters, List.of(height, width), strides, padding, activation, dilationRate,
         useBias, kernelInitializer, biasInitializer);
   }
 
+  /** @return a copy with other strides */
+  public Conv2D strides(int height, int width) {
+    return new Conv2D(filters, kernelSize, List.of(height, width), padding, activation,
+        dilationRate, useBias, kernelInitializer, biasInitializer);
+  }
+
   /** @return a copy with another padding (valid or same) */
-  public Conv2D padding(String p) {
-    return new Conv2D(filters, kernelSize, strides, p, activation, dilationRate, useBias,
+  public Conv2D padding(String padding) {
+    return new Conv2D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
         kernelInitializer, biasInitializer);
   }
 
-  /** @return a copy with another activation */
-  public Conv2D activation(String a) {
-    return new Conv2D(filters, kernelSize, strides, padding, a, dilationRate, useBias,
+  /** @return activation copy with another activation */
+  public Conv2D activation(String activation) {
+    return new Conv2D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
         kernelInitializer, biasInitializer);
   }
 
   /** @return a copy with another dilation rate */
-  public Conv2D dilationRate(int h, int w) {
-    return new Conv2D(filters, kernelSize, strides, padding, activation, List.of(h, w), useBias,
-        kernelInitializer, biasInitializer);
+  public Conv2D dilationRate(int height, int width) {
+    return new Conv2D(filters, kernelSize, strides, padding, activation, List.of(height, width),
+        useBias, kernelInitializer, biasInitializer);
   }
 
   @Override

@@ -30,11 +30,11 @@ public sealed interface Optimizer
    * Reads a Keras config of this optimizer's class, this optimizer's values being the defaults
    * (as a layer reads its own config).
    *
-   * @param c the config, without the learning rate
+   * @param config the config, without the learning rate
    * @param learningRate the learning rate read from it
    * @return the optimizer
    */
-  Optimizer read(Config c, double learningRate);
+  Optimizer read(Config config, double learningRate);
 
   /** @return Keras' class name, e.g. {@code "Adam"} */
   String className();
@@ -107,8 +107,9 @@ public sealed interface Optimizer
    */
   record SGD(double learningRate, double momentum, boolean nesterov) implements Optimizer {
     @Override
-    public Optimizer read(Config c, double lr) {
-      return new SGD(lr, c.optDouble("momentum", momentum), c.optBoolean("nesterov", nesterov));
+    public Optimizer read(Config config, double learningRate) {
+      return new SGD(learningRate, config.optDouble("momentum", momentum),
+          config.optBoolean("nesterov", nesterov));
     }
 
     @Override
@@ -153,9 +154,9 @@ public sealed interface Optimizer
   record Adam(double learningRate, double beta1, double beta2, double epsilon)
       implements Optimizer {
     @Override
-    public Optimizer read(Config c, double lr) {
-      return new Adam(lr, c.optDouble("beta_1", beta1), c.optDouble("beta_2", beta2),
-          c.optDouble("epsilon", epsilon));
+    public Optimizer read(Config config, double learningRate) {
+      return new Adam(learningRate, config.optDouble("beta_1", beta1),
+          config.optDouble("beta_2", beta2), config.optDouble("epsilon", epsilon));
     }
 
     @Override
@@ -204,9 +205,10 @@ public sealed interface Optimizer
   record AdamW(double learningRate, double weightDecay, double beta1, double beta2, double epsilon)
       implements Optimizer {
     @Override
-    public Optimizer read(Config c, double lr) {
-      return new AdamW(lr, c.optDouble("weight_decay", weightDecay), c.optDouble("beta_1", beta1),
-          c.optDouble("beta_2", beta2), c.optDouble("epsilon", epsilon));
+    public Optimizer read(Config config, double learningRate) {
+      return new AdamW(learningRate, config.optDouble("weight_decay", weightDecay),
+          config.optDouble("beta_1", beta1), config.optDouble("beta_2", beta2),
+          config.optDouble("epsilon", epsilon));
     }
 
     @Override
@@ -262,9 +264,10 @@ public sealed interface Optimizer
   record RMSprop(double learningRate, double rho, double momentum, double epsilon, boolean centered)
       implements Optimizer {
     @Override
-    public Optimizer read(Config c, double lr) {
-      return new RMSprop(lr, c.optDouble("rho", rho), c.optDouble("momentum", momentum),
-          c.optDouble("epsilon", epsilon), c.optBoolean("centered", centered));
+    public Optimizer read(Config config, double learningRate) {
+      return new RMSprop(learningRate, config.optDouble("rho", rho),
+          config.optDouble("momentum", momentum), config.optDouble("epsilon", epsilon),
+          config.optBoolean("centered", centered));
     }
 
     @Override
@@ -312,9 +315,10 @@ public sealed interface Optimizer
   record Adagrad(double learningRate, double initialAccumulatorValue, double epsilon)
       implements Optimizer {
     @Override
-    public Optimizer read(Config c, double lr) {
-      return new Adagrad(lr, c.optDouble("initial_accumulator_value", initialAccumulatorValue),
-          c.optDouble("epsilon", epsilon));
+    public Optimizer read(Config config, double learningRate) {
+      return new Adagrad(learningRate,
+          config.optDouble("initial_accumulator_value", initialAccumulatorValue),
+          config.optDouble("epsilon", epsilon));
     }
 
     /** Validates. */
@@ -359,8 +363,9 @@ public sealed interface Optimizer
    */
   record Adadelta(double learningRate, double rho, double epsilon) implements Optimizer {
     @Override
-    public Optimizer read(Config c, double lr) {
-      return new Adadelta(lr, c.optDouble("rho", rho), c.optDouble("epsilon", epsilon));
+    public Optimizer read(Config config, double learningRate) {
+      return new Adadelta(learningRate, config.optDouble("rho", rho),
+          config.optDouble("epsilon", epsilon));
     }
 
     /** Validates. */

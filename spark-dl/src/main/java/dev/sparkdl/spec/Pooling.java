@@ -41,34 +41,34 @@ public record Pooling(String kind, List<Integer> poolSize, List<Integer> strides
     padding = Shapes.padding(kind + "Pooling" + poolSize.size() + "D", padding);
   }
 
-  /** @return MaxPooling2D(pool_size=(h, w)) */
-  public static Pooling max2D(int h, int w) {
-    return new Pooling("Max", List.of(h, w), null, "valid");
+  /** @return MaxPooling2D(pool_size=(height, width)) */
+  public static Pooling max2D(int height, int width) {
+    return new Pooling("Max", List.of(height, width), null, "valid");
   }
 
-  /** @return AveragePooling2D(pool_size=(h, w)) */
-  public static Pooling average2D(int h, int w) {
-    return new Pooling("Average", List.of(h, w), null, "valid");
+  /** @return AveragePooling2D(pool_size=(height, width)) */
+  public static Pooling average2D(int height, int width) {
+    return new Pooling("Average", List.of(height, width), null, "valid");
   }
 
-  /** @return MaxPooling1D(pool_size=n) */
-  public static Pooling max1D(int n) {
-    return new Pooling("Max", List.of(n), null, "valid");
+  /** @return MaxPooling1D(pool_size=size) */
+  public static Pooling max1D(int size) {
+    return new Pooling("Max", List.of(size), null, "valid");
   }
 
-  /** @return AveragePooling1D(pool_size=n) */
-  public static Pooling average1D(int n) {
-    return new Pooling("Average", List.of(n), null, "valid");
+  /** @return AveragePooling1D(pool_size=size) */
+  public static Pooling average1D(int size) {
+    return new Pooling("Average", List.of(size), null, "valid");
   }
 
   /** @return a copy with other strides */
-  public Pooling strides(Integer... s) {
-    return new Pooling(kind, poolSize, List.of(s), padding);
+  public Pooling strides(Integer... strides) {
+    return new Pooling(kind, poolSize, List.of(strides), padding);
   }
 
   /** @return a copy with another padding */
-  public Pooling padding(String p) {
-    return new Pooling(kind, poolSize, strides, p);
+  public Pooling padding(String padding) {
+    return new Pooling(kind, poolSize, strides, padding);
   }
 
   /** @return 1 or 2 */

@@ -60,9 +60,9 @@ public record Recurrent(String kind, int units, String activation, boolean retur
     return new Recurrent(kind, units, activation, all);
   }
 
-  /** @return a copy with another activation (SimpleRNN: tanh or relu) */
-  public Recurrent activation(String a) {
-    return new Recurrent(kind, units, a, returnSequences);
+  /** @return activation copy with another activation (SimpleRNN: tanh or relu) */
+  public Recurrent activation(String activation) {
+    return new Recurrent(kind, units, activation, returnSequences);
   }
 
   /** @return gates per unit: 1, 3 or 4 */
