@@ -45,8 +45,9 @@ final class ContractResolver {
     OutputHead head = OutputHead.of(spec);
     if (!head.hasUnits()) {
       throw new SpecException(
-          "The network must end with a Dense output layer (possibly followed by an Activation"
-              + " or Dropout); it ends with " + head.description() + ".");
+          "The network must end with a Dense output layer (possibly followed by Activation,"
+              + " Dropout, Flatten or BatchNormalization layers); it ends with "
+              + head.description() + ".");
     }
     Loss loss = resolveLoss(p.getLoss(), classifier, head);
     Optimizer opt = Optimizer.fromJson(p.getOptimizer());
@@ -125,7 +126,10 @@ final class ContractResolver {
       }
     }
     Vector init = p.getInitialWeights();
-    if (init != null && contract.inputShape() != null) {
+    boolean countsKnown = spec.layers().stream()
+        .allMatch(l -> dev.sparkdl.spec.LayerTypes.isBuiltIn(l.className()));
+    if (init != null && contract.inputShape() != null && countsKnown) {
+      // custom layers may not count their weights: the fit checks them on the network it builds
       StartingPoint.checkInitialWeightsCount(contract, init);
     }
     return new Resolved(contract, expected, from, rule);

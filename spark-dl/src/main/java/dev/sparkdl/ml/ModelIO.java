@@ -303,8 +303,14 @@ final class ModelIO {
         }
         history.add(new History.Epoch(e.path("epoch").asInt(), e.path("seconds").asDouble(), logs));
       }
-      NetworkContract contract = NetworkContract.of(sequential, options,
-          labelForm(info.path("label"), p.path("numClasses").asInt(), options));
+      LabelMode label;
+      try {
+        label = labelForm(info.path("label"), p.path("numClasses").asInt(), options);
+      } catch (IllegalArgumentException e) {
+        throw new ModelLoadException("Cannot load " + what + " from " + path + ": the label form"
+            + " in " + INFO + " is invalid (" + info.path("label") + "): " + e.getMessage(), e);
+      }
+      NetworkContract contract = NetworkContract.of(sequential, options, label);
       return new ModelState(p.path("stateId").asText(UUID.randomUUID().toString()), contract,
           decoded.weights(), decoded.optimizer(), history, List.of(),
           p.path("numFeatures").asInt(), p.path("trainRows").asLong(),

@@ -87,27 +87,30 @@ final class Scoring {
   }
 
   private static RowPredictor predictor(ModelState state) {
+    RowPredictor evicted = null;
+    RowPredictor p;
     synchronized (PREDICTORS) {
-      RowPredictor p = PREDICTORS.get(state.id());
+      p = PREDICTORS.get(state.id());
       if (p == null) {
         p = new RowPredictor(state);
         PREDICTORS.put(state.id(), p);
+        if (PREDICTORS.size() > CACHED_MODELS) {
+          String eldest = PREDICTORS.keySet().iterator().next();
+          evicted = PREDICTORS.remove(eldest);
+        }
       }
-      return p;
     }
+    if (evicted != null) {
+      evicted.close(); // outside the map's lock: it may wait for a prediction in progress
+    }
+    return p;
   }
 
-  private static final Map<String, RowPredictor> PREDICTORS =
-      new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, RowPredictor> eldest) {
-          if (size() > 4) {
-            eldest.getValue().close();
-            return true;
-          }
-          return false;
-        }
-      };
+  /** Models whose single-row networks stay cached on the driver. */
+  private static final int CACHED_MODELS = 4;
+
+  /** Access-ordered: the least recently used model comes first. */
+  private static final Map<String, RowPredictor> PREDICTORS = new LinkedHashMap<>(8, 0.75f, true);
 
   /** One model's network for single-row prediction; one call at a time. */
   private static final class RowPredictor {
@@ -125,8 +128,14 @@ final class Scoring {
         return null;
       }
       if (net == null) {
-        net = Network.create(state.spec(), null, 0);
-        net.setWeights(state.weights());
+        Network built = Network.create(state.spec(), null, 0);
+        try {
+          built.setWeights(state.weights());
+        } catch (RuntimeException e) {
+          built.close();
+          throw e;
+        }
+        net = built;
       }
       if (features.size() != net.inputSize()) {
         throw new IllegalArgumentException(

@@ -51,7 +51,7 @@ public record Conv1D(
         "zeros");
   }
 
-  /** @return activation copy with another activation */
+  /** @return a copy with another activation */
   public Conv1D activation(String activation) {
     return new Conv1D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
         kernelInitializer, biasInitializer);

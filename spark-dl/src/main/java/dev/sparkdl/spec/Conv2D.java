@@ -80,7 +80,7 @@ public record Conv2D(
         kernelInitializer, biasInitializer);
   }
 
-  /** @return activation copy with another activation */
+  /** @return a copy with another activation */
   public Conv2D activation(String activation) {
     return new Conv2D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
         kernelInitializer, biasInitializer);

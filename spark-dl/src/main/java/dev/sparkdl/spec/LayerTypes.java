@@ -23,6 +23,7 @@ public final class LayerTypes {
   }
 
   private static final Map<String, Reader> READERS = new LinkedHashMap<>();
+  private static final Set<String> BUILT_IN = new java.util.HashSet<>();
 
   /**
    * @param className a Keras class name, e.g. {@code BatchNormalization}
@@ -52,6 +53,7 @@ public final class LayerTypes {
       READERS.put(kind, Recurrent.reader(kind));
     }
     READERS.put("Embedding", Embedding::read);
+    BUILT_IN.addAll(READERS.keySet());
     for (LayerProvider p : java.util.ServiceLoader.load(LayerProvider.class)) {
       if (READERS.containsKey(p.className())) {
         throw new IllegalStateException("Custom layer " + p.getClass().getName()
@@ -62,6 +64,15 @@ public final class LayerTypes {
   }
 
   private LayerTypes() {}
+
+  /**
+   * @param className a Keras class name
+   * @return whether it is one of this release's own layers (not a custom {@link
+   *     LayerProvider}), whose {@link LayerSpec#paramCount} is known to be exact
+   */
+  public static boolean isBuiltIn(String className) {
+    return BUILT_IN.contains(className);
+  }
 
   /** @return the known layer class names, in registration order */
   public static Set<String> names() {

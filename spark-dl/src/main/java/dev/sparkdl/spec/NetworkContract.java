@@ -1,6 +1,5 @@
 package dev.sparkdl.spec;
 
-import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.List;
@@ -81,11 +80,6 @@ public record NetworkContract(
   @Serial
   private Object writeReplace() {
     return new Form(network.toJson(), compile.toJson(), label);
-  }
-
-  @Serial
-  private void readObject(ObjectInputStream in) throws java.io.InvalidObjectException {
-    throw new java.io.InvalidObjectException("a NetworkContract travels as its Form");
   }
 
   /** The serialised form: the network and compile options as their JSON. */

@@ -60,7 +60,7 @@ public record Recurrent(String kind, int units, String activation, boolean retur
     return new Recurrent(kind, units, activation, all);
   }
 
-  /** @return activation copy with another activation (SimpleRNN: tanh or relu) */
+  /** @return a copy with another activation (SimpleRNN: tanh or relu) */
   public Recurrent activation(String activation) {
     return new Recurrent(kind, units, activation, returnSequences);
   }
