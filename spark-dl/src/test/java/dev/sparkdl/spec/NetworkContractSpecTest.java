@@ -72,7 +72,11 @@ class NetworkContractSpecTest {
       back = in.readObject();
     }
     assertEquals(shaped, back);
-    assertThrows(SpecException.class, () -> c.withInputShape(List.of(3, 4, 5, 6, 7)),
-        "a shape the layers cannot take is named at once");
+    NetworkContract reshaping = NetworkContract.of(
+        Sequential.of(Reshape.to(2, 2), Flatten.of(), Dense.units(2).activation("softmax")),
+        compile, new LabelMode(LabelMode.Kind.CLASS_INDEX, 2, true));
+    String m = assertThrows(SpecException.class, () -> reshaping.withInputShape(List.of(3)),
+        "a shape the layers cannot take is named at once").getMessage();
+    assertTrue(m.contains("Reshape"), m);
   }
 }
