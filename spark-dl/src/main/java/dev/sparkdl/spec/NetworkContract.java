@@ -77,6 +77,16 @@ public record NetworkContract(
     return network.paramCount();
   }
 
+  /**
+   * @return the parameter layout in Keras' order: per layer, its weights and how many of them
+   *     are not trainable ({@link Sequential#layerParamCounts}); the engine's DJL order of the
+   *     same arrays is {@code engine.WeightLayout}
+   * @throws SpecException if the input shape is not known yet
+   */
+  public List<long[]> layerParamCounts() {
+    return network.layerParamCounts();
+  }
+
   @Serial
   private Object writeReplace() {
     return new Form(network.toJson(), compile.toJson(), label);

@@ -136,6 +136,23 @@ public record Sequential(List<LayerSpec> layers, List<Integer> inputShape) {
     return new long[] {total, frozen};
   }
 
+  /**
+   * The parameter layout in Keras' order: for each layer, how many weights it holds and how many
+   * of them are not trainable (BatchNormalization's moving statistics).
+   *
+   * @return one {@code {total, nonTrainable}} pair per layer
+   * @throws SpecException if the input shape is not set
+   */
+  public List<long[]> layerParamCounts() {
+    List<Integer> s = requireInputShape();
+    List<long[]> out = new ArrayList<>();
+    for (LayerSpec l : layers) {
+      out.add(new long[] {l.paramCount(s), l.nonTrainableCount(s)});
+      s = l.outputShape(s);
+    }
+    return out;
+  }
+
   private List<Integer> requireInputShape() {
     if (inputShape == null) {
       throw new SpecException("The network has no input shape; set it with inputShape(...) to"

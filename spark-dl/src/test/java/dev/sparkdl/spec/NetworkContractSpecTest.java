@@ -59,6 +59,10 @@ class NetworkContractSpecTest {
     assertEquals(List.of(3), shaped.inputShape());
     // Dense 3*5+5, BatchNormalization 4*5 (gamma, beta, moving mean and variance), Dense 5*2+2
     assertEquals(20 + 20 + 12, shaped.paramCount());
+    List<long[]> layout = shaped.layerParamCounts();
+    assertEquals(3, layout.size());
+    assertEquals(List.of(20L, 20L, 12L), layout.stream().map(c -> c[0]).toList());
+    assertEquals(List.of(0L, 10L, 0L), layout.stream().map(c -> c[1]).toList());
     assertEquals(2, shaped.numClasses());
     assertFalse(shaped.isBinarySigmoid());
 
