@@ -61,8 +61,8 @@ class NetworkContractSpecTest {
     assertEquals(20 + 20 + 12, shaped.paramCount());
     List<long[]> layout = shaped.layerParamCounts();
     assertEquals(3, layout.size());
-    assertEquals(List.of(20L, 20L, 12L), layout.stream().map(c -> c[0]).toList());
-    assertEquals(List.of(0L, 10L, 0L), layout.stream().map(c -> c[1]).toList());
+    assertEquals(List.of(20L, 20L, 12L), layout.stream().map(counts -> counts[0]).toList());
+    assertEquals(List.of(0L, 10L, 0L), layout.stream().map(counts -> counts[1]).toList());
     assertEquals(2, shaped.numClasses());
     assertFalse(shaped.isBinarySigmoid());
 
