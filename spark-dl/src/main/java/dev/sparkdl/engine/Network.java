@@ -74,7 +74,7 @@ public final class Network implements AutoCloseable {
           NetworkBuilder.build(spec, inputShape, manager, () -> dropoutRandom);
       this.body = built.body();
       this.head = built.head();
-      this.outputActivation = dev.sparkdl.spec.OutputHead.of(spec).activation();
+      this.outputActivation = built.outputActivation();
       this.params = built.params();
       this.infos = built.infos();
       this.layers = built.layers();

@@ -73,8 +73,9 @@ final class NetworkBuilder {
   }
 
   /** A built, initialised body with its head activation and parameter descriptions. */
-  record Built(SequentialBlock body, String head, List<Parameter> params, List<ParamInfo> infos,
-      List<LayerWeights> layers, List<NormLayer> norms) {}
+  record Built(SequentialBlock body, String head, String outputActivation,
+      List<Parameter> params, List<ParamInfo> infos, List<LayerWeights> layers,
+      List<NormLayer> norms) {}
 
   /**
    * A BatchNormalization layer: its block's position among the body's children and the
@@ -225,7 +226,7 @@ final class NetworkBuilder {
         norms.add(new NormLayer(normChildren.get(n), first + 2, first + 3));
       }
     }
-    return new Built(body, head, params, infos, weights, norms);
+    return new Built(body, head, output.activation(), params, infos, weights, norms);
   }
 
   private static Part permuted(int layer, Block b, boolean bias,

@@ -201,26 +201,21 @@ public final class NeuralNetParamDefinitions implements Serializable {
   }
 
   private static boolean validLayers(String s) {
-    try {
-      Sequential.fromJson(s);
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    }
+    return parses(s, Sequential::fromJson);
   }
 
   private static boolean validLoss(String s) {
-    try {
-      Loss.fromJson(s);
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    }
+    return parses(s, Loss::fromJson);
   }
 
   private static boolean validOptimizer(String s) {
+    return parses(s, Optimizer::fromJson);
+  }
+
+  /** @return whether {@code reader} accepts {@code json} */
+  private static boolean parses(String json, java.util.function.Function<String, ?> reader) {
     try {
-      Optimizer.fromJson(s);
+      reader.apply(json);
       return true;
     } catch (RuntimeException e) {
       return false;

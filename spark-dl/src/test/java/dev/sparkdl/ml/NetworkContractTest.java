@@ -34,10 +34,7 @@ class NetworkContractTest {
   @Test
   void transformSchemaNamesTheClassesTheFittedModelHas() {
     Dataset<Row> iris = Datasets.iris(spark);
-    NeuralNetClassifier clf = new NeuralNetClassifier()
-        .setLayers(Sequential.of(Dense.units(8).activation("tanh"),
-            Dense.units(3).activation("softmax")))
-        .setOptimizer("adam").setLearningRate(0.02).setEpochs(2).setBatchSize(16)
+    NeuralNetClassifier clf = irisClassifier().setLearningRate(0.02).setEpochs(2).setBatchSize(16)
         .setNumWorkers(1).setVerbose(0);
     StructType before = clf.transformSchema(iris.schema());
     NeuralNetClassificationModel model = clf.fit(iris);
@@ -92,10 +89,7 @@ class NetworkContractTest {
   @Test
   void singleRowPredictionBuildsOneNetwork() {
     Dataset<Row> iris = Datasets.iris(spark);
-    NeuralNetClassificationModel model = new NeuralNetClassifier()
-        .setLayers(Sequential.of(Dense.units(8).activation("tanh"),
-            Dense.units(3).activation("softmax")))
-        .setOptimizer("adam").setEpochs(1).setBatchSize(16).setNumWorkers(1).setVerbose(0)
+    NeuralNetClassificationModel model = irisClassifier().setEpochs(1).setBatchSize(16).setNumWorkers(1).setVerbose(0)
         .fit(iris);
     List<Row> rows = iris.limit(50).collectAsList();
     double first = model.predict(rows.get(0).getAs("features"));
@@ -107,5 +101,13 @@ class NetworkContractTest {
     assertEquals(built, Network.builtCount(), "networks built by 10 000 single-row predictions");
     assertTrue(Double.isFinite(sum));
     assertEquals(first, model.predict(rows.get(0).getAs("features")), 0.0);
+  }
+
+  /** Iris's 4 features into 8 tanh units and a 3-unit softmax, Adam. */
+  private static NeuralNetClassifier irisClassifier() {
+    return new NeuralNetClassifier()
+        .setLayers(Sequential.of(Dense.units(8).activation("tanh"),
+            Dense.units(3).activation("softmax")))
+        .setOptimizer("adam");
   }
 }
