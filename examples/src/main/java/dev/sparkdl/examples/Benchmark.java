@@ -1,14 +1,10 @@
 package dev.sparkdl.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sparkdl.callbacks.Callback;
-import dev.sparkdl.callbacks.TrainingContext;
 import dev.sparkdl.data.IdxReader;
 import dev.sparkdl.data.Mnist;
 import dev.sparkdl.distributed.DistributedTrainer;
 import dev.sparkdl.distributed.RoundStats;
-import dev.sparkdl.engine.Engines;
-import dev.sparkdl.engine.Network;
 import dev.sparkdl.ml.NeuralNetClassificationModel;
 import dev.sparkdl.ml.NeuralNetClassifier;
 import dev.sparkdl.spec.Sequential;
@@ -21,7 +17,6 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
