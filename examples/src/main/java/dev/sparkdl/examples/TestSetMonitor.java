@@ -47,7 +47,7 @@ final class TestSetMonitor implements Callback {
   }
 
   @Override
-  public void onTrainBegin(int epochs) {
+  public void onTrainBegin(TrainingContext context) {
     this.epochs.clear();
   }
 

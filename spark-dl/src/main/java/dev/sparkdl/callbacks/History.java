@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * Per-epoch metrics of a training run, as Keras' {@code History}: {@code get("loss")} is the
- * list of Keras' {@code history.history['loss']}.
+ * list of Keras' {@code history.history['loss']}. The trainer makes a new one per fit, holding
+ * the epochs a warm start or a restored backup continues.
  */
 public final class History implements Callback, Serializable {
   private static final long serialVersionUID = 1L;
@@ -26,11 +27,6 @@ public final class History implements Callback, Serializable {
   public record Epoch(int epoch, double seconds, Map<String, Double> logs) implements Serializable {}
 
   private final List<Epoch> epochs = new ArrayList<>();
-
-  @Override
-  public void onTrainBegin(int totalEpochs) {
-    epochs.clear();
-  }
 
   @Override
   public void onEpochEnd(int epoch, Map<String, Double> logs, double seconds,

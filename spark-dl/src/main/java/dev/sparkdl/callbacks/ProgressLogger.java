@@ -18,8 +18,8 @@ public final class ProgressLogger implements Callback {
   }
 
   @Override
-  public void onTrainBegin(int totalEpochs) {
-    epochs = totalEpochs;
+  public void onTrainBegin(TrainingContext context) {
+    epochs = context.epochs();
   }
 
   @Override

@@ -100,11 +100,13 @@ public final class DistributedTrainer {
    * @param baseLearningRate the optimizer's learning rate before any warm-up or scaling
    * @param initial the starting weights
    * @param initialOptimizer the starting optimizer state, or null for a fresh one
-   * @param prior the history this run continues (warm start), or null; epochs are numbered on
-   *     from it, which also continues the per-epoch shuffling and dropout seeds
-   * @param epochs epochs to run
+   * @param prior the history this run continues (warm start or restored backup), or null;
+   *     epochs are numbered on from it, which also continues the per-epoch shuffling and
+   *     dropout seeds
+   * @param epochs the epoch number to train to, counting the prior's (a fresh fit: the epochs)
    * @param metricNames the compiled metric names, for the logs
-   * @param callbacks driver-side hooks (history, progress...)
+   * @param callbacks driver-side hooks (progress, Keras callbacks, the user's)
+   * @param model saving the model and its summary, for callbacks
    * @param onRound receives each round's statistics as it ends, or null
    * @return the final weights, optimizer state, history and round statistics
    * @throws NonFiniteLossException if the loss or the averaged weights stop being finite
@@ -122,62 +124,72 @@ public final class DistributedTrainer {
       int epochs,
       List<String> metricNames,
       List<Callback> callbacks,
+      ModelAccess model,
       Consumer<RoundStats> onRound) {
+    Run run = new Run(jsc, blocks, plan, averaging, layout, initial, initialOptimizer, model);
     History history = new History();
-    List<Callback> all = new ArrayList<>(callbacks);
-    all.add(0, history);
-    int first = prior == null ? 1 : prior.size() + 1;
-    int last = first + epochs - 1;
-    all.forEach(c -> c.onTrainBegin(last));
     if (prior != null) {
       prior.epochs().forEach(history::add);
     }
+    int first = history.size() + 1;
+    int last = Math.max(epochs, history.size());
+    TrainingContext context = new TrainingContext(run, jsc::hadoopConfiguration, first - 1, last,
+        history, baseLearningRate);
+    run.context = context;
+    run.history = history;
+    List<Callback> all = List.copyOf(callbacks);
+    all.forEach(c -> c.onTrainBegin(context));
     List<RoundStats> rounds = new ArrayList<>();
-    boolean recompute = averaging.recomputeStatistics() && layout.normalizationLayers() > 0;
-    Observed observed = new Observed(jsc, blocks, plan, layout, recompute);
-    observed.set(initial, 0);
-    TrainingContext context = new TrainingContext(observed::get);
-    WeightSnapshot weights = initial;
-    OptimizerState optimizer = initialOptimizer;
     boolean validate = blocks.report().validationRows() > 0;
     int roundsPerEpoch = averaging.roundsPerEpoch();
-    OuterOptimizer outer = new OuterOptimizer(layout, averaging.outerMomentum(),
-        initialOptimizer == null ? null : initialOptimizer.outerVelocity());
     long t0 = System.nanoTime();
     for (int epoch = first; epoch <= last && !context.stopRequested(); epoch++) {
       long e0 = System.nanoTime();
+      run.epoch = epoch;
+      for (Callback c : all) {
+        c.onEpochBegin(epoch, context);
+      }
       BatchStats epochStats = null;
-      for (int round = 0; round < roundsPerEpoch; round++) {
+      for (int round = 0; round < roundsPerEpoch && !context.stopRequested(); round++) {
         long b0 = System.nanoTime();
         double progress = (epoch - 1) + (double) round / roundsPerEpoch; // warm starts continue
-        double lr = baseLearningRate * averaging.learningRateFactor(progress);
+        double lr = context.learningRate() * averaging.learningRateFactor(progress);
         Broadcast<RoundInput> input =
-            jsc.broadcast(new RoundInput(weights,
-                optimizer == null ? null : optimizer.withOuterVelocity(null), epoch, round, lr));
+            jsc.broadcast(new RoundInput(run.weights,
+                run.optimizer == null ? null : run.optimizer.withOuterVelocity(null), epoch,
+                round, lr));
         long b1 = System.nanoTime();
         jsc.setJobDescription(JOB_PREFIX + "epoch " + epoch + "/" + last + ", round " + (round + 1)
             + "/" + roundsPerEpoch);
         RoundAccumulator acc;
         try {
           acc = runRound(blocks, plan, input);
+        } catch (NonFiniteLossException e) {
+          if (!stopsOnNonFinite(all, epoch, e.getMessage(), context)) {
+            throw e;
+          }
+          break;
         } finally {
           jsc.setJobDescription(null);
+          input.destroy();
         }
         long b2 = System.nanoTime();
-        input.destroy();
         if (acc.samples == 0) {
           continue;
         }
-        weights = outer.step(weights, RoundAccumulator.divide(acc.weights, acc.samples));
-        observed.set(weights, epoch);
-        optimizer = new OptimizerState(acc.iterations,
-            RoundAccumulator.divide(acc.slots, acc.samples), outer.velocity());
-        String broken = weights.firstNonFinite();
+        WeightSnapshot averaged =
+            run.outer.step(run.weights, RoundAccumulator.divide(acc.weights, acc.samples));
+        String broken = averaged.firstNonFinite();
         if (broken != null) {
-          throw new NonFiniteLossException(
-              "After averaging round " + round + " of epoch " + epoch + " the weights of "
-                  + broken + " are not finite. Lower the learning rate or scale the features.");
+          String m = "After averaging round " + round + " of epoch " + epoch + " the weights of "
+              + broken + " are not finite. Lower the learning rate or scale the features.";
+          if (!stopsOnNonFinite(all, epoch, m, context)) {
+            throw new NonFiniteLossException(m);
+          }
+          break;
         }
+        run.setAveraged(averaged, new OptimizerState(acc.iterations,
+            RoundAccumulator.divide(acc.slots, acc.samples), run.outer.velocity()));
         epochStats = epochStats == null ? acc.stats : epochStats.merge(acc.stats);
         long b3 = System.nanoTime();
         RoundStats stats = new RoundStats(epoch, round, acc.samples, (b1 - b0) / 1e9,
@@ -186,22 +198,27 @@ public final class DistributedTrainer {
         if (onRound != null) {
           onRound.accept(stats);
         }
+        Map<String, Double> roundLogs = roundLogs(stats, acc.stats);
+        for (Callback c : all) {
+          c.onRoundEnd(epoch, round, roundLogs, context);
+        }
+      }
+      if (epochStats == null) {
+        break; // stopped before any round of this epoch ended
       }
       if (epoch == last) {
-        observed.complete(); // the model's statistics: from every training row
+        run.observed.complete(); // the model's statistics: from every training row
       }
       Map<String, Double> logs = new LinkedHashMap<>();
-      if (epochStats != null) {
-        logs.put("loss", epochStats.meanLoss());
-        for (int i = 0; i < metricNames.size(); i++) {
-          logs.put(metricNames.get(i), epochStats.meanMetric(i));
-        }
+      logs.put("loss", epochStats.meanLoss());
+      for (int i = 0; i < metricNames.size(); i++) {
+        logs.put(metricNames.get(i), epochStats.meanMetric(i));
       }
       if (validate) {
         jsc.setJobDescription("spark-dl: validation, epoch " + epoch + "/" + last);
         BatchStats val;
         try {
-          val = evaluate(jsc, blocks, plan, observed.get());
+          val = evaluate(jsc, blocks, plan, run.observed.get());
         } finally {
           jsc.setJobDescription(null);
         }
@@ -210,16 +227,140 @@ public final class DistributedTrainer {
           logs.put("val_" + metricNames.get(i), val.meanMetric(i));
         }
       }
+      logs.put("learning_rate", context.learningRate());
+      run.completedEpoch = epoch;
       double seconds = (System.nanoTime() - e0) / 1e9;
+      history.onEpochEnd(epoch, logs, seconds, context);
       for (Callback c : all) {
         c.onEpochEnd(epoch, logs, seconds, context);
       }
     }
-    observed.complete();
-    all.forEach(Callback::onTrainEnd);
-    return new TrainingResult(observed.get(), optimizer, history, List.copyOf(rounds),
+    run.observed.complete();
+    all.forEach(c -> c.onTrainEnd(context));
+    return new TrainingResult(run.observed.get(), run.optimizer, history, List.copyOf(rounds),
         blocks.seconds(), (System.nanoTime() - t0) / 1e9, blocks.report().trainRows(),
         blocks.report().validationRows());
+  }
+
+  /**
+   * What callbacks may do with the model being trained beyond its weights: save it (the ml
+   * layer knows how) and describe it.
+   */
+  public interface ModelAccess {
+    /**
+     * Saves a model with these weights and history.
+     *
+     * @param path a directory on any Hadoop file system
+     * @param weights the weights to save
+     * @param history the history so far
+     * @param weightsOnly the weights alone
+     * @throws java.io.IOException if the file system fails
+     */
+    void save(String path, WeightSnapshot weights, History history, boolean weightsOnly)
+        throws java.io.IOException;
+
+    /** @return Keras' {@code model.summary()} text */
+    String summary();
+  }
+
+  private static boolean stopsOnNonFinite(List<Callback> callbacks, int epoch, String message,
+      TrainingContext context) {
+    boolean stop = false;
+    for (Callback c : callbacks) {
+      stop |= c.onNonFiniteLoss(epoch, message, context);
+    }
+    if (stop) {
+      context.stop();
+    }
+    return stop;
+  }
+
+  private static Map<String, Double> roundLogs(RoundStats stats, BatchStats batch) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    double seconds = stats.broadcastSeconds() + stats.roundSeconds() + stats.averageSeconds();
+    m.put("seconds", seconds);
+    m.put("samples", (double) stats.samples());
+    m.put("samples_per_second", seconds > 0 ? stats.samples() / seconds : 0.0);
+    m.put("overhead_fraction", stats.overheadFraction());
+    if (batch != null && batch.count() > 0) {
+      m.put("loss", batch.meanLoss());
+    }
+    return m;
+  }
+
+  /** One fit's state, and the trainer's side of the callbacks' {@link TrainingContext}. */
+  private static final class Run implements TrainingContext.Host {
+    final Observed observed;
+    final OuterOptimizer outer;
+    final ModelAccess model;
+    TrainingContext context;
+    History history;
+    WeightSnapshot weights;
+    OptimizerState optimizer;
+    int epoch;
+    int completedEpoch;
+
+    Run(JavaSparkContext jsc, TrainingBlocks blocks, TrainingPlan plan,
+        Averaging.Resolved averaging, WeightLayout layout, WeightSnapshot initial,
+        OptimizerState initialOptimizer, ModelAccess model) {
+      boolean recompute = averaging.recomputeStatistics() && layout.normalizationLayers() > 0;
+      this.observed = new Observed(jsc, blocks, plan, layout, recompute);
+      this.outer = new OuterOptimizer(layout, averaging.outerMomentum(),
+          initialOptimizer == null ? null : initialOptimizer.outerVelocity());
+      this.model = model;
+      this.weights = initial;
+      this.optimizer = initialOptimizer;
+      observed.set(initial, 0);
+    }
+
+    void setAveraged(WeightSnapshot w, OptimizerState o) {
+      weights = w;
+      optimizer = o;
+      observed.set(w, epoch);
+    }
+
+    @Override
+    public WeightSnapshot weights() {
+      return observed.get();
+    }
+
+    @Override
+    public void setWeights(WeightSnapshot w) {
+      if (w.size() != weights.size()) {
+        throw new IllegalArgumentException("setWeights: the network has " + weights.size()
+            + " weight arrays, received " + w.size() + ".");
+      }
+      for (int i = 0; i < w.size(); i++) {
+        if (!w.name(i).equals(weights.name(i))
+            || !java.util.Arrays.equals(w.shape(i), weights.shape(i))) {
+          throw new IllegalArgumentException("setWeights: array " + i + " must be "
+              + weights.name(i) + " " + java.util.Arrays.toString(weights.shape(i))
+              + ", received " + w.name(i) + " " + java.util.Arrays.toString(w.shape(i)) + ".");
+        }
+      }
+      weights = w;
+      observed.given(w, epoch);
+    }
+
+    @Override
+    public TrainingContext.Backup backup() {
+      return new TrainingContext.Backup(completedEpoch, weights,
+          optimizer == null ? null : optimizer.withOuterVelocity(outer.velocity()), history,
+          context.learningRateSet() ? context.learningRate() : Double.NaN);
+    }
+
+    @Override
+    public void save(String path, boolean weightsOnly) throws java.io.IOException {
+      if (model == null) {
+        throw new UnsupportedOperationException("this fit cannot save models");
+      }
+      model.save(path, weights(), history, weightsOnly);
+    }
+
+    @Override
+    public String summary() {
+      return model == null ? "" : model.summary();
+    }
   }
 
   /**
@@ -267,6 +408,14 @@ public final class DistributedTrainer {
             "epoch " + epoch + " (sample)");
       }
       return recomputed;
+    }
+
+    /** Weights a callback set: taken as they are, statistics included. */
+    void given(WeightSnapshot weights, int epoch) {
+      raw = weights;
+      recomputed = weights;
+      complete = true;
+      this.epoch = epoch;
     }
 
     /** Recomputes the statistics from every training row, once. */

@@ -90,7 +90,8 @@ final class Fitting {
       TrainingResult result =
           DistributedTrainer.fit(jsc, blocks, plan, averaging, start.layout(),
               contract.compile().optimizer().learningRate(), start.weights(), start.optimizer(),
-              start.history(), p.getEpochs(), contract.compile().metrics(), callbacks,
+              start.history(), (start.history() == null ? 0 : start.history().size())
+                  + p.getEpochs(), contract.compile().metrics(), callbacks, null,
               p.getVerbose() >= 2 ? r -> System.out.println(r.describe()) : null);
       return new ModelState(java.util.UUID.randomUUID().toString(), contract, result.weights(),
           result.optimizer(), result.history(), result.rounds(), blocks.featureSize(),

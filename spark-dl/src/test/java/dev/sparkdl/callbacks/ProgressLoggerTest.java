@@ -23,10 +23,10 @@ class ProgressLoggerTest {
     logs.put("accuracy", 0.96123);
     logs.put("val_loss", 0.2);
     logs.put("val_accuracy", 0.95);
-    p.onTrainBegin(10);
-    h.onTrainBegin(10);
-    p.onEpochEnd(3, logs, 4.12, new TrainingContext(() -> null));
-    h.onEpochEnd(3, logs, 4.12, new TrainingContext(() -> null));
+    TrainingContext context = TrainingContext.detached(null, 10);
+    p.onTrainBegin(context);
+    p.onEpochEnd(3, logs, 4.12, context);
+    h.onEpochEnd(3, logs, 4.12, context);
     assertEquals("Epoch 3/10 - 4.1s - loss: 0.1234 - accuracy: 0.9612 - val_loss: 0.2000"
         + " - val_accuracy: 0.9500" + System.lineSeparator(), bytes.toString());
     assertArrayEquals(new double[] {0.96123}, h.get("accuracy"));
