@@ -13,4 +13,12 @@ public interface KerasCallback extends Callback {
 
   /** @return the arguments under Keras' names, JSON-ready values */
   Map<String, Object> config();
+
+  /**
+   * @return false if this instance has no serialized form (a LearningRateScheduler with a Java
+   *     function); it then runs as a plain Java callback and is not saved
+   */
+  default boolean serializable() {
+    return true;
+  }
 }

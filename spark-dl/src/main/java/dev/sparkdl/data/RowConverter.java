@@ -20,6 +20,8 @@ import org.apache.spark.sql.types.DataType;
  * @param label how labels become targets
  * @param validationFraction the fraction of rows drawn for validation, in [0, 1)
  * @param seed seeds the validation draw (with the partition index)
+ * @param validationIndex the position of a boolean column whose true rows are validation rows
+ *     (null counts as false), or -1 to draw them with validationFraction
  */
 public record RowConverter(
     int featuresIndex,
@@ -29,7 +31,8 @@ public record RowConverter(
     int expectedLength,
     LabelMode label,
     double validationFraction,
-    long seed)
+    long seed,
+    int validationIndex)
     implements Serializable {
 
   /**
@@ -82,7 +85,10 @@ public record RowConverter(
         trainX = new FloatRows(width);
         valX = new FloatRows(width);
       }
-      if (validationFraction > 0 && rnd.nextDouble() < validationFraction) {
+      boolean validation = validationIndex >= 0
+          ? !row.isNullAt(validationIndex) && row.getBoolean(validationIndex)
+          : validationFraction > 0 && rnd.nextDouble() < validationFraction;
+      if (validation) {
         valX.append(x, 0);
         valY.append(y, 0);
         report.validationRows++;

@@ -36,12 +36,36 @@ final class ContractResolver {
   record Resolved(
       NetworkContract contract, int expectedLength, String expectedFrom, String labelRule) {}
 
+  /** validationIndicatorCol: a boolean column, and not together with validationSplit. */
+  static void checkValidationIndicator(NeuralNetParams p, StructType schema) {
+    String col = p.getValidationIndicatorCol();
+    if (col == null) {
+      return;
+    }
+    if (!java.util.Arrays.asList(schema.fieldNames()).contains(col)) {
+      throw new IllegalArgumentException("validationIndicatorCol '" + col + "' is not a column."
+          + " Columns: " + java.util.Arrays.toString(schema.fieldNames()) + ".");
+    }
+    org.apache.spark.sql.types.DataType t = schema.apply(col).dataType();
+    if (!(t instanceof org.apache.spark.sql.types.BooleanType)) {
+      throw new IllegalArgumentException("validationIndicatorCol '" + col + "' must be a boolean"
+          + " column (true marks a validation row); it is " + t.simpleString() + ". Cast it,"
+          + " e.g. df.withColumn(\"" + col + "\", col(\"" + col + "\").cast(\"boolean\")).");
+    }
+    if (p.getValidationSplit() > 0) {
+      throw new IllegalArgumentException("Both validationSplit (" + p.getValidationSplit()
+          + ") and validationIndicatorCol ('" + col + "') are set; they are two ways to choose"
+          + " validation rows. Set one: clear validationSplit with setValidationSplit(0).");
+    }
+  }
+
   static Resolved resolve(
       NeuralNetParams p, StructType schema, boolean classifier, String featuresCol,
       String labelCol) {
     Sequential spec = p.getLayersSpec();
     StructField features = ColumnChecks.features(schema, featuresCol);
     StructField labelField = ColumnChecks.label(schema, labelCol, classifier);
+    checkValidationIndicator(p, schema);
     OutputHead head = OutputHead.of(spec);
     if (!head.hasUnits()) {
       throw new SpecException(

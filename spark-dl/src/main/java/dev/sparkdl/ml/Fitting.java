@@ -1,6 +1,13 @@
 package dev.sparkdl.ml;
 
+import dev.sparkdl.callbacks.BackupAndRestore;
 import dev.sparkdl.callbacks.Callback;
+import dev.sparkdl.callbacks.History;
+import dev.sparkdl.callbacks.TrainingContext;
+import dev.sparkdl.engine.WeightSnapshot;
+import java.io.IOException;
+import java.util.function.Function;
+import org.apache.spark.ml.util.MLWritable;
 import dev.sparkdl.callbacks.ProgressLogger;
 import dev.sparkdl.data.RowConverter;
 import dev.sparkdl.distributed.Averaging;
@@ -29,16 +36,31 @@ final class Fitting {
   private Fitting() {}
 
   static ModelState fit(NeuralNetParams p, Dataset<?> dataset, ContractResolver.Resolved prep,
-      String featuresCol, String labelCol) {
+      String featuresCol, String labelCol, Function<ModelState, MLWritable> toModel) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+    List<Callback> userCallbacks = p.getCallbacks(); // Keras configs checked before any job
+    BackupAndRestore backups = null;
+    for (Callback c : userCallbacks) {
+      if (c instanceof BackupAndRestore b) {
+        if (backups != null) {
+          throw new IllegalArgumentException("Two BackupAndRestore callbacks (" + backups.backupDir()
+              + ", " + b.backupDir() + "); a fit backs up to one directory.");
+        }
+        backups = b;
+      }
+    }
     int workers = p.getNumWorkers() > 0 ? p.getNumWorkers() : jsc.defaultParallelism();
     NetworkContract resolved = prep.contract();
     Column label = resolved.label().kind() == LabelMode.Kind.VECTOR
         ? functions.col(labelCol) : functions.col(labelCol).cast(DataTypes.DoubleType);
-    Dataset<Row> rows = dataset.select(functions.col(featuresCol), label);
+    String indicator = p.getValidationIndicatorCol();
+    Dataset<Row> rows = indicator == null
+        ? dataset.select(functions.col(featuresCol), label)
+        : dataset.select(functions.col(featuresCol), label, functions.col(indicator));
     RowConverter converter =
         new RowConverter(0, rows.schema().apply(0).dataType(), 1, rows.schema().apply(1).dataType(),
-            prep.expectedLength(), resolved.label(), p.getValidationSplit(), p.getSeed());
+            prep.expectedLength(), resolved.label(), p.getValidationSplit(), p.getSeed(),
+            indicator == null ? -1 : 2);
     String expectedFrom = prep.expectedFrom();
     TrainingBlocks converted = TrainingBlocks.convert(rows, converter, workers,
         r -> r.problems(featuresCol, labelCol, prep.expectedLength(), expectedFrom,
@@ -64,6 +86,20 @@ final class Fitting {
       NetworkContract contract = resolved.inputShape() != null ? resolved
           : resolved.withInputShape(blocks.sampleShape());
       StartingPoint start = StartingPoint.of(p, contract, p.getSeed());
+      int lastEpoch = (start.history() == null ? 0 : start.history().size()) + p.getEpochs();
+      double learningRate = contract.compile().optimizer().learningRate();
+      TrainingContext.Backup restored =
+          backups == null ? null : backups.latest(jsc.hadoopConfiguration());
+      if (restored != null) {
+        start = start.resumedFrom(restored, backups.backupDir());
+        if (!Double.isNaN(restored.learningRate())) {
+          learningRate = restored.learningRate();
+        }
+        if (p.getVerbose() > 0) {
+          System.out.println("BackupAndRestore: resuming after epoch " + restored.epoch()
+              + " from " + backups.backupDir());
+        }
+      }
       int maxBatches = 0;
       int training = 0;
       for (int r : blocks.trainRowsPerPartition()) {
@@ -76,9 +112,6 @@ final class Fitting {
       TrainingPlan plan = new TrainingPlan(contract, p.getBatchSize(), averaging.frequency(),
           p.getSeed(), threads, p.getInferenceBatchSize(), p.getDevice());
       List<Callback> callbacks = new ArrayList<>();
-      if (p.nnParams().callbacks != null) {
-        callbacks.addAll(p.nnParams().callbacks);
-      }
       if (p.getVerbose() > 0) {
         System.out.println(String.format(Locale.ROOT,
             "Training on %d worker(s), %d thread(s) each: %d rows (%d for validation), %d"
@@ -87,11 +120,28 @@ final class Fitting {
             p.getBatchSize(), averaging.describe()));
         callbacks.add(new ProgressLogger(System.out));
       }
+      callbacks.addAll(userCallbacks);
+      NetworkContract fitted = contract;
+      StartingPoint from = start;
+      DistributedTrainer.ModelAccess access = new DistributedTrainer.ModelAccess() {
+        @Override
+        public void save(String path, WeightSnapshot weights, History history,
+            boolean weightsOnly) throws IOException {
+          ModelState state = new ModelState(java.util.UUID.randomUUID().toString(), fitted,
+              weights, null, history, List.of(), blocks.featureSize(),
+              blocks.report().trainRows(), blocks.report().validationRows(), blocks.seconds(), 0);
+          toModel.apply(state).write().overwrite().save(path);
+        }
+
+        @Override
+        public String summary() {
+          return fitted.network().summary();
+        }
+      };
       TrainingResult result =
           DistributedTrainer.fit(jsc, blocks, plan, averaging, start.layout(),
-              contract.compile().optimizer().learningRate(), start.weights(), start.optimizer(),
-              start.history(), (start.history() == null ? 0 : start.history().size())
-                  + p.getEpochs(), contract.compile().metrics(), callbacks, null,
+              learningRate, start.weights(), start.optimizer(), start.history(), lastEpoch,
+              contract.compile().metrics(), callbacks, access,
               p.getVerbose() >= 2 ? r -> System.out.println(r.describe()) : null);
       return new ModelState(java.util.UUID.randomUUID().toString(), contract, result.weights(),
           result.optimizer(), result.history(), result.rounds(), blocks.featureSize(),

@@ -94,7 +94,8 @@ public class NeuralNetClassifier
         ContractResolver.resolve(this, dataset.schema(), true, getFeaturesCol(), getLabelCol());
     Scoring.transformSchema(dataset.schema(), getFeaturesCol(),
         outputs(prep.contract().numClasses(), prep.contract().isBinarySigmoid()));
-    ModelState state = Fitting.fit(this, dataset, prep, getFeaturesCol(), getLabelCol());
+    ModelState state = Fitting.fit(this, dataset, prep, getFeaturesCol(), getLabelCol(),
+        st -> copyValues(new NeuralNetClassificationModel(uid(), st), ParamMap.empty()));
     NeuralNetClassificationModel model = new NeuralNetClassificationModel(uid(), state);
     return copyValues(model, ParamMap.empty()).setParent(this);
   }

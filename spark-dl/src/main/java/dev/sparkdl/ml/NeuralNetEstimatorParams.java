@@ -1,6 +1,8 @@
 package dev.sparkdl.ml;
 
 import dev.sparkdl.callbacks.Callback;
+import dev.sparkdl.callbacks.Callbacks;
+import dev.sparkdl.callbacks.KerasCallback;
 import dev.sparkdl.spec.Loss;
 import java.util.List;
 import dev.sparkdl.spec.Optimizer;
@@ -204,18 +206,44 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
   }
 
   /**
-   * Sets driver-side callbacks for {@code fit} (history and the progress line are always on):
-   * each sees the per-epoch logs and the current weights and may stop training. Not a param:
-   * callbacks are not saved with the stage.
+   * Sets the callbacks of {@code fit} (Keras' {@code fit(callbacks=[...])}; history and the
+   * progress line are always on), replacing those set before. Keras callbacks ({@link
+   * KerasCallback}: EarlyStopping, ModelCheckpoint, BackupAndRestore, ...) go into the {@code
+   * callbacks} param in Keras' serialized form, so they are saved with the stage, and each fit
+   * runs fresh instances of them; other Java callbacks are kept as objects, not saved.
    */
   default T setCallbacks(Callback... values) {
-    nnParams().callbacks = List.of(values);
+    List<KerasCallback> keras = new java.util.ArrayList<>();
+    List<Callback> java = new java.util.ArrayList<>();
+    for (Callback c : values) {
+      if (c instanceof KerasCallback k && k.serializable()) {
+        keras.add(k);
+      } else {
+        java.add(c);
+      }
+    }
+    set(callbacks(), Callbacks.toJson(keras));
+    nnParams().javaCallbacks = List.copyOf(java);
     return self();
   }
 
-  /** @return the callbacks of the next fit */
-  default List<Callback> getCallbacks() {
-    return nnParams().callbacks == null ? List.of() : nnParams().callbacks;
+  /**
+   * Sets Keras callbacks in Keras' serialized form, e.g. {@code [{"class_name":
+   * "EarlyStopping", "config": {"monitor": "val_loss", "patience": 3}}]}; saved with the stage.
+   * Java callbacks set before are kept.
+   */
+  default T setCallbacks(String kerasJson) {
+    set(callbacks(), kerasJson);
+    return self();
+  }
+
+  /**
+   * Sets the boolean column whose true rows are held out for validation metrics (Spark's
+   * validationIndicatorCol, as the GBT estimators have), instead of validationSplit.
+   */
+  default T setValidationIndicatorCol(String value) {
+    set(validationIndicatorCol(), value);
+    return self();
   }
 
   /**

@@ -69,11 +69,16 @@ public final class NeuralNetParamDefinitions implements Serializable {
   /** The per-sample input shape, overriding the network's. */
   public final IntArrayParam inputShape;
 
+  /** Keras callbacks in Keras' serialized form (a JSON list), saved with the stage. */
+  public final Param<String> callbacks;
+  /** A boolean column: true marks a validation row (instead of validationSplit). */
+  public final Param<String> validationIndicatorCol;
+
   /**
-   * Driver-side callbacks of the next fit (Keras' {@code fit(callbacks=...)}): not a param, so
-   * never saved; copies of the stage share them.
+   * Java callbacks of the next fit that have no Keras serialized form: not a param, so never
+   * saved; copies of the stage share them.
    */
-  transient List<Callback> callbacks = List.of();
+  transient List<Callback> javaCallbacks = List.of();
 
   /**
    * The model the next fit continues from (weights, optimizer state, history), or null: not a
@@ -88,7 +93,7 @@ public final class NeuralNetParamDefinitions implements Serializable {
    * @param copy the copy's definitions
    */
   void copyNonParamsTo(NeuralNetParamDefinitions copy) {
-    copy.callbacks = callbacks;
+    copy.javaCallbacks = javaCallbacks;
     copy.initialModel = initialModel;
   }
 
@@ -154,6 +159,13 @@ public final class NeuralNetParamDefinitions implements Serializable {
     validationSplit = new DoubleParam(owner, "validationSplit",
         "fraction of rows held out (at random, seeded) for validation metrics, in [0, 1)",
         ParamValidators.inRange(0.0, 1.0, true, false));
+    callbacks = new Param<>(owner, "callbacks",
+        "Keras callbacks in Keras' serialized form, a JSON list such as [{\"class_name\":"
+            + " \"EarlyStopping\", \"config\": {\"monitor\": \"val_loss\", \"patience\": 3}}];"
+            + " known: " + dev.sparkdl.callbacks.Callbacks.names(), s -> validCallbacks(s));
+    validationIndicatorCol = new Param<>(owner, "validationIndicatorCol",
+        "name of a boolean column: true marks a row held out for validation metrics (null counts"
+            + " as false); instead of validationSplit", s -> s != null && !s.isBlank());
     verbose = new IntParam(owner, "verbose",
         "0: silent, 1: one line per epoch, 2: also one line per averaging round (where its time"
             + " went)", ParamValidators.inArray(new int[] {0, 1, 2}));
@@ -188,8 +200,14 @@ public final class NeuralNetParamDefinitions implements Serializable {
     p.setDefault(s.batchNormStatistics, "recompute");
     p.setDefault(s.seed, (long) "dev.sparkdl".hashCode());
     p.setDefault(s.validationSplit, 0.0);
+    p.setDefault(s.callbacks, "[]");
     p.setDefault(s.verbose, 1);
     p.setDefault(s.device, "auto");
+  }
+
+  private static boolean validCallbacks(String json) {
+    dev.sparkdl.callbacks.Callbacks.fromJson(json); // throws with Keras' message
+    return true;
   }
 
   private static boolean validWarmup(double v) {

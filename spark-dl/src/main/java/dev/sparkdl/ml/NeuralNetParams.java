@@ -1,6 +1,7 @@
 package dev.sparkdl.ml;
 
 import dev.sparkdl.spec.Sequential;
+import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -270,6 +271,46 @@ public interface NeuralNetParams extends Params {
   /** @return minibatches between averagings (0: chosen from the data) */
   default int getAveragingFrequency() {
     return (Integer) getOrDefault(averagingFrequency());
+  }
+
+  /**
+   * @return the param {@code callbacks}: Keras callbacks in Keras' serialized form (read them
+   *     with {@code getCallbacks()})
+   */
+  default Param<String> callbacks() {
+    return nnParams().callbacks;
+  }
+
+  /**
+   * @return the param {@code validationIndicatorCol}: a boolean column marking validation rows
+   */
+  default Param<String> validationIndicatorCol() {
+    return nnParams().validationIndicatorCol;
+  }
+
+  /** @return the Keras callbacks param, a JSON list in Keras' serialized form */
+  default String getCallbacksJson() {
+    return (String) getOrDefault(callbacks());
+  }
+
+  /**
+   * @return the callbacks of the next fit: new instances of the Keras callbacks of the {@code
+   *     callbacks} param (each fit, and each CrossValidator fold, gets its own state), then the
+   *     Java callbacks set with {@code setCallbacks(Callback...)} that have no serialized form
+   */
+  default List<dev.sparkdl.callbacks.Callback> getCallbacks() {
+    List<dev.sparkdl.callbacks.Callback> all =
+        new java.util.ArrayList<>(dev.sparkdl.callbacks.Callbacks.fromJson(getCallbacksJson()));
+    if (nnParams().javaCallbacks != null) {
+      all.addAll(nnParams().javaCallbacks);
+    }
+    return all;
+  }
+
+  /** @return the validation indicator column's name, or null if not set */
+  default String getValidationIndicatorCol() {
+    return isDefined(validationIndicatorCol()) ? (String) getOrDefault(validationIndicatorCol())
+        : null;
   }
 
   /** @return the seed */

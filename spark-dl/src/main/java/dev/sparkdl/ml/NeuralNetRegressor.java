@@ -78,7 +78,8 @@ public class NeuralNetRegressor
     ContractResolver.Resolved prep =
         ContractResolver.resolve(this, dataset.schema(), false, getFeaturesCol(), getLabelCol());
     Scoring.transformSchema(dataset.schema(), getFeaturesCol(), new RegressorOutputs(getPredictionCol()));
-    ModelState state = Fitting.fit(this, dataset, prep, getFeaturesCol(), getLabelCol());
+    ModelState state = Fitting.fit(this, dataset, prep, getFeaturesCol(), getLabelCol(),
+        st -> copyValues(new NeuralNetRegressionModel(uid(), st), ParamMap.empty()));
     NeuralNetRegressionModel model = new NeuralNetRegressionModel(uid(), state);
     return copyValues(model, ParamMap.empty()).setParent(this);
   }

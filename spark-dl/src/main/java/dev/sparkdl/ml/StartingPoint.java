@@ -1,6 +1,7 @@
 package dev.sparkdl.ml;
 
 import dev.sparkdl.callbacks.History;
+import dev.sparkdl.callbacks.TrainingContext;
 import dev.sparkdl.engine.Network;
 import dev.sparkdl.engine.OptimizerState;
 import dev.sparkdl.engine.Tensor;
@@ -48,6 +49,30 @@ record StartingPoint(
       }
       return new StartingPoint(net.weights(), null, null, net.layout());
     }
+  }
+
+  /**
+   * The starting point of a fit resumed from a BackupAndRestore backup: its weights, optimizer
+   * state and history, checked against this network.
+   *
+   * @param backup the last completed epoch's backup
+   * @param dir the backup directory, for messages
+   * @return the resumed starting point
+   */
+  StartingPoint resumedFrom(TrainingContext.Backup backup, String dir) {
+    WeightSnapshot w = backup.weights();
+    boolean same = w.size() == weights.size();
+    for (int i = 0; same && i < w.size(); i++) {
+      same = w.name(i).equals(weights.name(i))
+          && java.util.Arrays.equals(w.shape(i), weights.shape(i));
+    }
+    if (!same) {
+      throw new IllegalArgumentException("BackupAndRestore: " + dir + " holds the backup of"
+          + " another network (" + w.size() + " weight arrays, " + w.totalValues() + " values;"
+          + " this network has " + weights.size() + ", " + weights.totalValues() + "). Give this"
+          + " fit its own backup_dir, or delete the directory to start afresh.");
+    }
+    return new StartingPoint(w, backup.optimizer(), backup.history(), layout);
   }
 
   /** A warm start needs the very network the initial model was trained with. */

@@ -54,7 +54,7 @@ class ClassifierLearningTest {
     double acc = accuracy(model.transform(split[1]));
     assertTrue(acc >= 0.93, "iris held-out accuracy " + acc);
     assertEquals(60, model.history().size());
-    assertEquals(List.of("loss", "accuracy"), List.copyOf(model.history().keys()));
+    assertEquals(List.of("loss", "accuracy", "learning_rate"), List.copyOf(model.history().keys()));
     assertTrue(model.history().last("loss") < model.history().get("loss")[0] / 3);
   }
 
