@@ -29,7 +29,7 @@ public final class Callbacks {
     // LRS
     register("CSVLogger", CsvLogger::read);
     register("TerminateOnNaN", c -> new TerminateOnNaN());
-    // TB
+    register("TensorBoard", TensorBoard::read);
     register("ProgbarLogger", c -> new ProgbarLogger());
   }
 

@@ -53,7 +53,7 @@ public record JobFile(
   static final Set<String> COMPILE = orderedSet("loss", "optimizer", "metrics");
   static final Set<String> FIT = orderedSet("epochs", "batchSize", "numWorkers",
       "averagingFrequency", "minBatchesPerWorker", "outerMomentum", "learningRateScaling",
-      "warmupEpochs", "batchNormStatistics", "seed", "validationSplit", "verbose", "device");
+      "warmupEpochs", "batchNormStatistics", "seed", "validationSplit", "validationIndicatorCol", "verbose", "device", "callbacks");
   static final List<String> FORMATS = List.of("csv", "parquet", "json", "libsvm", "mnist-idx");
 
   /**
@@ -81,6 +81,8 @@ public record JobFile(
    * @param validationSplit fraction held out
    * @param verbose 0, 1, 2
    * @param device auto, cpu, gpu
+   * @param validationIndicatorCol a boolean column marking validation rows
+   * @param callbacks Keras callbacks in Keras' serialized form (a JSON list), or null
    */
   public record Fit(
       Integer epochs,
@@ -95,7 +97,9 @@ public record JobFile(
       Long seed,
       Double validationSplit,
       Integer verbose,
-      String device) {}
+      String device,
+      String validationIndicatorCol,
+      String callbacks) {}
 
   /**
    * Parses and checks a job file's text.
@@ -195,7 +199,8 @@ public record JobFile(
     } catch (IllegalArgumentException e) {
       throw new JobFileException("compile.metrics: " + e.getMessage());
     }
-    Fit fit = new Fit(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    Fit fit = new Fit(null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null);
     if (root.hasNonNull("fit")) {
       JsonNode f = root.get("fit");
       keys(f, FIT, "fit.");
@@ -209,7 +214,10 @@ public record JobFile(
               ? text(f.get("batchNormStatistics"), "fit.batchNormStatistics") : null,
           longValue(f, "seed"),
           number(f, "validationSplit"), integer(f, "verbose"),
-          f.hasNonNull("device") ? text(f.get("device"), "fit.device") : null);
+          f.hasNonNull("device") ? text(f.get("device"), "fit.device") : null,
+          f.hasNonNull("validationIndicatorCol")
+              ? text(f.get("validationIndicatorCol"), "fit.validationIndicatorCol") : null,
+          callbacks(f.get("callbacks")));
     }
     String output = text(required(root, "output", ""), "output");
     boolean overwrite = false;
@@ -221,6 +229,23 @@ public record JobFile(
     }
     return new JobFile(train, test, columns, vector, label, "classification".equals(task),
         network, loss, optimizer, metrics, fit, output, overwrite);
+  }
+
+  /** fit.callbacks: Keras' serialized callbacks, checked now, kept as JSON for the param. */
+  private static String callbacks(JsonNode n) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isArray()) {
+      throw wrongType("fit.callbacks", "a list of Keras callbacks [{\"class_name\":"
+          + " \"EarlyStopping\", \"config\": {...}}, ...]", n);
+    }
+    try {
+      dev.sparkdl.callbacks.Callbacks.fromJson(n.toString());
+    } catch (IllegalArgumentException e) {
+      throw new JobFileException("fit.callbacks: " + e.getMessage());
+    }
+    return n.toString();
   }
 
   private static DataSource source(JsonNode n, String key) {

@@ -148,6 +148,12 @@ final class TrainCommand implements Callable<Integer> {
     if (f.batchNormStatistics() != null) {
       nn.setBatchNormStatistics(f.batchNormStatistics());
     }
+    if (f.validationIndicatorCol() != null) {
+      nn.setValidationIndicatorCol(f.validationIndicatorCol());
+    }
+    if (f.callbacks() != null) {
+      nn.setCallbacks(f.callbacks());
+    }
     if (f.seed() != null) {
       nn.setSeed(f.seed());
     }
