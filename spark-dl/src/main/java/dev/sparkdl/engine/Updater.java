@@ -36,7 +36,12 @@ abstract class Updater {
     }
   }
 
-  static Updater of(Optimizer o, List<Parameter> trainable, NDManager manager) {
+  /**
+   * @param optimizer the optimizer; a scheduled one updates as its base (the caller sets each
+   *     step's rate from the schedule)
+   */
+  static Updater of(Optimizer optimizer, List<Parameter> trainable, NDManager manager) {
+    Optimizer o = optimizer.unscheduled();
     if (o instanceof Optimizer.SGD s) {
       return new Sgd(s, trainable, manager);
     } else if (o instanceof Optimizer.Adam a) {

@@ -69,6 +69,14 @@ public final class Config {
     return optInt(key, 0);
   }
 
+  /** Reads a required floating-point argument. */
+  public double requiredDouble(String key) {
+    if (!values.containsKey(key) || values.get(key) == null) {
+      throw new SpecException(owner + ": the config lacks `" + key + "` (a number).");
+    }
+    return optDouble(key, 0);
+  }
+
   /** Reads an optional integer argument. */
   public int optInt(String key, int dflt) {
     Object v = take(key);

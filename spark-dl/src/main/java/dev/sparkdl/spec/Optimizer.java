@@ -7,7 +7,9 @@ import java.util.Map;
 
 /**
  * An optimizer with Keras' arguments and defaults. Each implementation is a record whose
- * components are Keras' constructor arguments; {@link #named(String)} gives Keras' defaults.
+ * components are Keras' constructor arguments; {@link #named(String)} gives Keras' defaults. A
+ * learning-rate schedule as Keras' {@code learning_rate} wraps the optimizer in {@link
+ * Scheduled}; code that dispatches on the optimizer's type calls {@link #unscheduled()} first.
  */
 public sealed interface Optimizer
     permits Optimizer.SGD,
@@ -15,7 +17,8 @@ public sealed interface Optimizer
         Optimizer.AdamW,
         Optimizer.RMSprop,
         Optimizer.Adagrad,
-        Optimizer.Adadelta {
+        Optimizer.Adadelta,
+        Optimizer.Scheduled {
 
   /** The names {@link #named(String)} accepts (case-insensitive). */
   List<String> NAMES = Names.list("sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta");
@@ -49,6 +52,19 @@ public sealed interface Optimizer
 
   /** @return the arguments under Keras' names */
   Map<String, Object> config();
+
+  /** @return the learning-rate schedule, or null for a constant learning rate */
+  default LearningRateSchedule schedule() {
+    return null;
+  }
+
+  /**
+   * @return the optimizer without its schedule (this optimizer if it has none), whose type says
+   *     which update rule to apply
+   */
+  default Optimizer unscheduled() {
+    return this;
+  }
 
   /** @return Keras JSON {@code {"class_name": "Adam", "config": {...}}} */
   default String toJson() {
@@ -391,6 +407,80 @@ public sealed interface Optimizer
       c.put("learning_rate", learningRate);
       c.put("rho", rho);
       c.put("epsilon", epsilon);
+      return c;
+    }
+  }
+
+  /**
+   * An optimizer whose learning rate follows a schedule: Keras' {@code
+   * Adam(learning_rate=ExponentialDecay(...))}. The update rule and its other arguments are the
+   * {@code base} optimizer's; the learning rate of optimizer iteration {@code t} (from 0) is
+   * {@code schedule.at(t)}. The base's own learning rate is not used: it is set to {@code
+   * schedule.initialRate()}, or to Keras' default for its class when that is 0 (a warm-up from
+   * 0), so that equal schedules on equal optimizers give equal records.
+   *
+   * @param base the optimizer (not itself scheduled)
+   * @param schedule the learning-rate schedule
+   */
+  record Scheduled(Optimizer base, LearningRateSchedule schedule) implements Optimizer {
+    /** Validates and canonicalises the base's learning rate. */
+    public Scheduled {
+      if (base == null || schedule == null) {
+        throw new SpecException(
+            "A scheduled optimizer needs an optimizer and a schedule. Received: base=" + base
+                + ", schedule=" + schedule);
+      }
+      if (base instanceof Scheduled s) {
+        throw new SpecException(
+            "Received an already scheduled optimizer as the base of another schedule: " + s
+                + ". Pass its unscheduled() optimizer.");
+      }
+      double r = schedule.initialRate();
+      base = base.withLearningRate(r > 0 ? r : named(base.className()).learningRate());
+    }
+
+    /** @return the learning rate of the first iteration, {@code schedule.initialRate()} */
+    @Override
+    public double learningRate() {
+      return schedule.initialRate();
+    }
+
+    /** @return the base optimizer with this constant rate (the schedule is dropped) */
+    @Override
+    public Optimizer withLearningRate(double learningRate) {
+      return base.withLearningRate(learningRate);
+    }
+
+    @Override
+    public Optimizer read(Config config, double learningRate) {
+      return base.read(config, learningRate);
+    }
+
+    @Override
+    public String className() {
+      return base.className();
+    }
+
+    @Override
+    public boolean hasMomentum() {
+      return base.hasMomentum();
+    }
+
+    @Override
+    public LearningRateSchedule schedule() {
+      return schedule;
+    }
+
+    @Override
+    public Optimizer unscheduled() {
+      return base;
+    }
+
+    /** @return the base's config with {@code learning_rate} the schedule's Keras 3 form */
+    @Override
+    public Map<String, Object> config() {
+      Map<String, Object> c = new LinkedHashMap<>(base.config());
+      c.put("learning_rate", schedule.toMap());
       return c;
     }
   }

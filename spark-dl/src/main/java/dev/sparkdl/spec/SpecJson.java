@@ -224,11 +224,21 @@ final class SpecJson {
     Config c = new Config(d.className(), toMap(node.get("config")));
     Object lrRaw = c.has("learning_rate") ? c.optRaw("learning_rate") : c.optRaw("lr");
     c.ignore("lr");
-    if (lrRaw != null && !(lrRaw instanceof Number)) {
+    LearningRateSchedule schedule = null;
+    double lr = d.learningRate();
+    if (lrRaw instanceof Map<?, ?> m) {
+      @SuppressWarnings("unchecked")
+      Map<String, ?> tree = (Map<String, ?>) m;
+      schedule = LearningRateSchedule.fromMap(tree);
+      lr = schedule.initialRate() > 0 ? schedule.initialRate() : lr;
+    } else if (lrRaw instanceof Number n) {
+      lr = n.doubleValue();
+    } else if (lrRaw != null) {
       throw new SpecException(
-          d.className() + ": only a constant learning_rate is supported. Received: " + lrRaw);
+          "Received an invalid value for `learning_rate` of " + d.className() + ", expected a"
+              + " number or a schedule {\"class_name\": \"ExponentialDecay\", \"config\": {...}}."
+              + " Received: learning_rate=" + lrRaw);
     }
-    double lr = lrRaw == null ? d.learningRate() : ((Number) lrRaw).doubleValue();
     Optimizer o = d.read(c, lr);
     if (!(o instanceof Optimizer.AdamW)) {
       Object wd = c.optRaw("weight_decay");
@@ -239,7 +249,7 @@ final class SpecJson {
       }
     }
     c.finish();
-    return o;
+    return schedule == null ? o : new Optimizer.Scheduled(o, schedule);
   }
 
   // ----- compile options -----

@@ -11,6 +11,7 @@ import dev.sparkdl.spec.BatchNormalization;
 import dev.sparkdl.spec.CompileOptions;
 import dev.sparkdl.spec.Dense;
 import dev.sparkdl.spec.Dropout;
+import dev.sparkdl.spec.LearningRateSchedule;
 import dev.sparkdl.spec.Loss;
 import dev.sparkdl.spec.Optimizer;
 import dev.sparkdl.spec.Sequential;
@@ -123,6 +124,32 @@ class NetworkTest {
         }
       }
     }
+  }
+
+  @Test
+  void aScheduledOptimizerUpdatesAsItsBase() {
+    // a schedule that stays at 0.1, so the comparison holds however the rate is fed per step
+    LearningRateSchedule constant =
+        new LearningRateSchedule.PiecewiseConstantDecay(List.of(1000L), List.of(0.1, 0.1));
+    Optimizer adam = new Optimizer.Adam(0.1, 0.9, 0.999, 1e-7);
+    float[] x = {1f, 2f, -1f, 0.5f, 3f, -2f};
+    float[] y = {1f, -1f, 2f};
+    float[][] weights = new float[2][];
+    Optimizer[] both = {adam, new Optimizer.Scheduled(adam, constant)};
+    for (int k = 0; k < 2; k++) {
+      Sequential spec = Sequential.of(Dense.units(1)).inputShape(2);
+      try (Network net =
+          Network.create(spec, new CompileOptions(Loss.of("mse"), both[k], List.of()), 1)) {
+        net.setKerasWeights(List.of(Tensor.of(new float[][] {{0.3f}, {-0.2f}}), Tensor.of(0.1f)));
+        for (int step = 0; step < 4; step++) {
+          net.trainBatch(x, y, 3);
+        }
+        List<Tensor> got = net.kerasWeights();
+        weights[k] = new float[] {got.get(0).values()[0], got.get(0).values()[1],
+            got.get(1).values()[0]};
+      }
+    }
+    assertArrayEquals(weights[0], weights[1]);
   }
 
   @Test
