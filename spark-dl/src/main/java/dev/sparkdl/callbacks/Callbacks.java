@@ -26,7 +26,7 @@ public final class Callbacks {
     register("ModelCheckpoint", ModelCheckpoint::read);
     register("BackupAndRestore", BackupAndRestore::read);
     register("ReduceLROnPlateau", ReduceLROnPlateau::read);
-    // LRS
+    register("LearningRateScheduler", LearningRateScheduler::read);
     register("CSVLogger", CsvLogger::read);
     register("TerminateOnNaN", c -> new TerminateOnNaN());
     register("TensorBoard", TensorBoard::read);

@@ -9,6 +9,7 @@ import dev.sparkdl.engine.NonFiniteLossException;
 import dev.sparkdl.engine.OptimizerState;
 import dev.sparkdl.engine.WeightLayout;
 import dev.sparkdl.engine.WeightSnapshot;
+import dev.sparkdl.spec.LearningRateSchedule;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -140,6 +141,7 @@ public final class DistributedTrainer {
     List<Callback> all = List.copyOf(callbacks);
     all.forEach(c -> c.onTrainBegin(context));
     List<RoundStats> rounds = new ArrayList<>();
+    LearningRateSchedule schedule = plan.compile().optimizer().schedule();
     boolean validate = blocks.report().validationRows() > 0;
     int roundsPerEpoch = averaging.roundsPerEpoch();
     long t0 = System.nanoTime();
@@ -153,11 +155,13 @@ public final class DistributedTrainer {
       for (int round = 0; round < roundsPerEpoch && !context.stopRequested(); round++) {
         long b0 = System.nanoTime();
         double progress = (epoch - 1) + (double) round / roundsPerEpoch; // warm starts continue
-        double lr = context.learningRate() * averaging.learningRateFactor(progress);
+        double factor = averaging.learningRateFactor(progress);
+        boolean scheduled = schedule != null && !context.learningRateSet();
+        double lr = context.learningRate() * factor;
         Broadcast<RoundInput> input =
             jsc.broadcast(new RoundInput(run.weights,
                 run.optimizer == null ? null : run.optimizer.withOuterVelocity(null), epoch,
-                round, lr));
+                round, lr, scheduled ? factor : 0));
         long b1 = System.nanoTime();
         jsc.setJobDescription(JOB_PREFIX + "epoch " + epoch + "/" + last + ", round " + (round + 1)
             + "/" + roundsPerEpoch);
@@ -226,6 +230,10 @@ public final class DistributedTrainer {
         for (int i = 0; i < metricNames.size(); i++) {
           logs.put("val_" + metricNames.get(i), val.meanMetric(i));
         }
+      }
+      if (schedule != null && !context.learningRateSet()) {
+        // Keras logs the schedule's rate after the epoch's last step: at the iteration count
+        context.reportLearningRate(schedule.at(run.optimizer == null ? 0 : run.optimizer.iterations()));
       }
       logs.put("learning_rate", context.learningRate());
       run.completedEpoch = epoch;

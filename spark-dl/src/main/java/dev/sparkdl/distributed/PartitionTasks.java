@@ -7,6 +7,7 @@ import dev.sparkdl.engine.Moments;
 import dev.sparkdl.engine.Network;
 import dev.sparkdl.engine.OptimizerState;
 import dev.sparkdl.engine.WeightSnapshot;
+import dev.sparkdl.spec.LearningRateSchedule;
 import java.util.Iterator;
 
 /** The functions that run inside Spark tasks: one training round, one validation pass. */
@@ -44,7 +45,13 @@ final class PartitionTasks {
       net.seedDropout(Minibatches.mix(plan.seed() + 17, in.epoch() * 100_003L + in.round(), partition));
       long t1 = System.nanoTime();
       long samples = 0;
+      LearningRateSchedule schedule = in.scheduleFactor() > 0
+          ? plan.compile().optimizer().schedule() : null;
+      long iteration = in.optimizer() == null ? 0 : in.optimizer().iterations();
       for (int b = from; b < to; b++) {
+        if (schedule != null) {
+          net.setLearningRate(schedule.at(iteration++) * in.scheduleFactor());
+        }
         int n = batches.fill(b);
         stats.merge(net.trainBatch(batches.x(), batches.y(), n));
         samples += n;

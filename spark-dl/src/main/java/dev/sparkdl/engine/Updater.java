@@ -85,9 +85,10 @@ abstract class Updater {
   }
 
   final void setLearningRate(double value) {
-    if (!(value > 0) || Double.isInfinite(value)) {
+    if (!(value >= 0) || Double.isInfinite(value)) {
       throw new IllegalArgumentException(
-          "The learning rate must be a positive finite number; received " + value + ".");
+          "The learning rate must be a finite number >= 0 (a schedule may reach 0); received "
+              + value + ".");
     }
     learningRate = value;
   }
