@@ -110,6 +110,34 @@ class CallbacksFitTest {
   }
 
   @Test
+  void crossValidatorFoldsStopEachOnTheirOwn() {
+    NeuralNetClassifier est = classifier(0.08, 150).setValidationSplit(0.25)
+        .setCallbacks("[{\"class_name\": \"EarlyStopping\", \"config\": {\"monitor\":"
+            + " \"val_loss\", \"patience\": 3}}]");
+    est.clear(est.validationIndicatorCol());
+    org.apache.spark.ml.tuning.CrossValidatorModel cv = new org.apache.spark.ml.tuning.CrossValidator()
+        .setEstimator(est)
+        .setEstimatorParamMaps(new org.apache.spark.ml.tuning.ParamGridBuilder()
+            .addGrid(est.learningRate(), new double[] {0.08, 0.04}).build())
+        .setEvaluator(new org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator()
+            .setMetricName("accuracy"))
+        .setNumFolds(2).setSeed(7).setCollectSubModels(true).fit(iris.drop("isVal"));
+    java.util.Set<Integer> sizes = new java.util.HashSet<>();
+    for (org.apache.spark.ml.Model<?>[] fold : cv.subModels()) {
+      for (org.apache.spark.ml.Model<?> m : fold) {
+        History h = ((NeuralNetClassificationModel) m).history();
+        int stop = expectedStop(h.get("val_loss"), 3);
+        assertTrue(stop > 0 && stop < 150, "each fit stops early: " + List.of(h.get("val_loss")));
+        assertEquals(stop, h.size(), "each fit stops where its own history says");
+        sizes.add(h.size());
+      }
+    }
+    assertTrue(sizes.size() > 1, "fresh callback state per fit: the fits stop at different"
+        + " epochs " + sizes);
+    assertTrue(ClassifierLearningTest.accuracy(cv.transform(iris)) > 0.85);
+  }
+
+  @Test
   void reduceLrOnPlateauLowersTheRateWhereTheHistorySays() {
     NeuralNetClassificationModel model = classifier(0.05, 14)
         .setCallbacks(new ReduceLROnPlateau("val_loss", 0.5, 1, 0, "auto", 0.02, 0, 0.001))
