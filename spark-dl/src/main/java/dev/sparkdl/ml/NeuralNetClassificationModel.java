@@ -118,6 +118,63 @@ public class NeuralNetClassificationModel
     return rawPrediction;
   }
 
+  /**
+   * Draws the decision boundary over two features as a PNG of {@value
+   * dev.sparkdl.plot.DecisionBoundaryPlot#DEFAULT_WIDTH} × {@value
+   * dev.sparkdl.plot.DecisionBoundaryPlot#DEFAULT_HEIGHT} pixels: a {@value
+   * dev.sparkdl.plot.DecisionBoundaryPlot#DEFAULT_GRID}² grid over the data's range (padded by
+   * 10 %) shaded by the predicted class, with the rows drawn on top coloured by their label
+   * (the label column). With more than two features, the others are held at their mean over
+   * {@code data}. The grid is scored on the driver with this model's network in batches, as
+   * {@code transform} would predict (thresholds included). Data sets of more than 10 000
+   * rows are sampled (seeded) for the points. Axis titles are the feature
+   * names of the features column's ML attributes (as VectorAssembler writes them), else
+   * "feature i"; legend entries are the label column's nominal values (StringIndexer), else
+   * "class k".
+   *
+   * @param data rows with the features column and the label column
+   * @param xFeature index in the feature vector of the horizontal axis
+   * @param yFeature index of the vertical axis
+   * @param path a local path or any Hadoop file system URI; an existing file is replaced
+   * @throws IllegalArgumentException for an index out of range, equal indices, a missing
+   *     column or no rows
+   */
+  public void plotDecisionBoundary(Dataset<?> data, int xFeature, int yFeature, String path) {
+    plotDecisionBoundary(data, xFeature, yFeature, path,
+        dev.sparkdl.plot.DecisionBoundaryPlot.DEFAULT_WIDTH,
+        dev.sparkdl.plot.DecisionBoundaryPlot.DEFAULT_HEIGHT);
+  }
+
+  /**
+   * {@link #plotDecisionBoundary(Dataset, int, int, String)} at {@code width × height} pixels
+   * (150 to 10000 each).
+   */
+  public void plotDecisionBoundary(Dataset<?> data, int xFeature, int yFeature, String path,
+      int width, int height) {
+    Plots.decisionBoundary(this, data, xFeature, yFeature, path, width, height);
+  }
+
+  /**
+   * {@link #plotDecisionBoundary(Dataset, int, int, String)} with the features named as in the
+   * features column's ML attributes (e.g. the input columns of a VectorAssembler).
+   *
+   * @throws IllegalArgumentException listing the column's feature names for an unknown name
+   */
+  public void plotDecisionBoundary(Dataset<?> data, String xFeature, String yFeature,
+      String path) {
+    plotDecisionBoundary(data, xFeature, yFeature, path,
+        dev.sparkdl.plot.DecisionBoundaryPlot.DEFAULT_WIDTH,
+        dev.sparkdl.plot.DecisionBoundaryPlot.DEFAULT_HEIGHT);
+  }
+
+  /** The named-feature form at {@code width × height} pixels. */
+  public void plotDecisionBoundary(Dataset<?> data, String xFeature, String yFeature,
+      String path, int width, int height) {
+    plotDecisionBoundary(data,
+        Plots.featureIndex(data, getFeaturesCol(), numFeatures(), xFeature),
+        Plots.featureIndex(data, getFeaturesCol(), numFeatures(), yFeature), path, width, height);
+  }
+
   @Override
   public NeuralNetClassificationModel copy(ParamMap extra) {
     NeuralNetClassificationModel m = new NeuralNetClassificationModel(uid(), state);

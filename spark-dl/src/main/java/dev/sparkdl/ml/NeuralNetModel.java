@@ -40,6 +40,34 @@ public interface NeuralNetModel extends NeuralNetParams {
     return state().weights();
   }
 
+  /**
+   * Draws the training history as a PNG: one panel per metric ({@code loss} first, then each
+   * compiled metric, then {@code learning_rate}), train and validation by epoch; {@value
+   * dev.sparkdl.plot.HistoryPlot#DEFAULT_WIDTH} pixels wide and {@value
+   * dev.sparkdl.plot.HistoryPlot#DEFAULT_ROW_HEIGHT} per row of two panels. See {@link
+   * dev.sparkdl.plot.HistoryPlot}.
+   *
+   * @param path a local path or any Hadoop file system URI (resolved with the active Spark
+   *     session's Hadoop configuration, as {@code save} does); an existing file is replaced
+   * @throws IllegalStateException if the history is empty
+   */
+  default void plotHistory(String path) {
+    Plots.history(this, path, 0, 0, false);
+  }
+
+  /**
+   * Draws the training history as a PNG of {@code width × height} pixels (all panels).
+   *
+   * @param path a local path or any Hadoop file system URI; an existing file is replaced
+   * @param width image width in pixels, 150 to 10000
+   * @param height image height in pixels, 150 to 10000
+   * @throws IllegalStateException if the history is empty
+   * @throws IllegalArgumentException if a side is out of range
+   */
+  default void plotHistory(String path, int width, int height) {
+    Plots.history(this, path, width, height, true);
+  }
+
   /** @return the weights in Keras' {@code get_weights()} order and layout */
   default List<Tensor> kerasWeights() {
     try (Network net = Network.create(state().spec(), null, 0)) {

@@ -86,6 +86,22 @@ final class Scoring {
     }
   }
 
+  /**
+   * Predicts a batch of rows on the driver with the model's cached network, in one call.
+   *
+   * @param inputs {@code samples × numFeatures} values, row-major
+   * @param samples rows in {@code inputs}
+   * @return the activated outputs, {@code samples × outputs}, row-major
+   */
+  static float[] predictBatch(ModelState state, float[] inputs, int samples) {
+    while (true) {
+      float[] out = predictor(state).predict(inputs, samples);
+      if (out != null) {
+        return out;
+      }
+    }
+  }
+
   private static RowPredictor predictor(ModelState state) {
     RowPredictor evicted = null;
     RowPredictor p;
@@ -112,7 +128,7 @@ final class Scoring {
   /** Access-ordered: the least recently used model comes first. */
   private static final Map<String, RowPredictor> PREDICTORS = new LinkedHashMap<>(8, 0.75f, true);
 
-  /** One model's network for single-row prediction; one call at a time. */
+  /** One model's network for driver-side prediction (rows or batches); one call at a time. */
   private static final class RowPredictor {
     private final ModelState state;
     private Network net;
@@ -127,16 +143,7 @@ final class Scoring {
       if (closed) {
         return null;
       }
-      if (net == null) {
-        Network built = Network.create(state.spec(), null, 0);
-        try {
-          built.setWeights(state.weights());
-        } catch (RuntimeException e) {
-          built.close();
-          throw e;
-        }
-        net = built;
-      }
+      ensureNetwork();
       if (features.size() != net.inputSize()) {
         throw new IllegalArgumentException(
             "The model expects " + net.inputSize() + " features (input shape "
@@ -151,6 +158,33 @@ final class Scoring {
       float[] act = new float[net.outputSize()];
       net.predict(x, 1, raw, act);
       return new float[][] {raw, act};
+    }
+
+    /** @return the activated outputs of {@code samples} rows, or null if this was closed */
+    synchronized float[] predict(float[] inputs, int samples) {
+      if (closed) {
+        return null;
+      }
+      ensureNetwork();
+      if (inputs.length != samples * net.inputSize()) {
+        throw new IllegalArgumentException("The model expects " + net.inputSize()
+            + " features per row; received " + inputs.length + " values for " + samples
+            + " rows.");
+      }
+      return net.predict(inputs, samples);
+    }
+
+    private void ensureNetwork() {
+      if (net == null) {
+        Network built = Network.create(state.spec(), null, 0);
+        try {
+          built.setWeights(state.weights());
+        } catch (RuntimeException e) {
+          built.close();
+          throw e;
+        }
+        net = built;
+      }
     }
 
     synchronized void close() {

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering the package docs state (docs/architecture.md), checked on the compiled main
  * classes: packages import only downwards (cli → ml → distributed → callbacks → engine →
- * spec/data), {@code spec} imports neither DJL nor Spark, {@code engine} no Spark, and no DJL
- * type appears above the engine.
+ * spec/data; plot beside distributed, used by ml and cli, using callbacks and spec), {@code
+ * spec} imports neither DJL nor Spark, {@code engine} no Spark, {@code plot} no Spark, and no
+ * DJL type appears above the engine.
  */
 class LayeringTest {
   private static JavaClasses classes;
@@ -33,6 +34,7 @@ class LayeringTest {
         .layer("cli").definedBy("dev.sparkdl.cli..")
         .layer("ml").definedBy("dev.sparkdl.ml..")
         .layer("distributed").definedBy("dev.sparkdl.distributed..")
+        .layer("plot").definedBy("dev.sparkdl.plot..")
         .layer("callbacks").definedBy("dev.sparkdl.callbacks..")
         .layer("engine").definedBy("dev.sparkdl.engine..")
         .layer("data").definedBy("dev.sparkdl.data..")
@@ -40,12 +42,23 @@ class LayeringTest {
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("ml").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("distributed").mayOnlyBeAccessedByLayers("cli", "ml")
-        .whereLayer("callbacks").mayOnlyBeAccessedByLayers("cli", "ml", "distributed")
+        .whereLayer("plot").mayOnlyBeAccessedByLayers("cli", "ml")
+        .whereLayer("callbacks").mayOnlyBeAccessedByLayers("cli", "ml", "distributed", "plot")
         .whereLayer("engine")
         .mayOnlyBeAccessedByLayers("cli", "ml", "distributed", "callbacks")
         .whereLayer("data").mayOnlyBeAccessedByLayers("cli", "ml", "distributed")
         .whereLayer("spec")
-        .mayOnlyBeAccessedByLayers("cli", "ml", "distributed", "callbacks", "engine", "data")
+        .mayOnlyBeAccessedByLayers("cli", "ml", "distributed", "callbacks", "engine", "data",
+            "plot")
+        .check(classes);
+  }
+
+  @Test
+  void plotUsesOnlyCallbacksAndSpecAndNoSpark() {
+    noClasses().that().resideInAPackage("dev.sparkdl.plot..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..",
+            "ai.djl..", "dev.sparkdl.engine..", "dev.sparkdl.data..",
+            "dev.sparkdl.distributed..", "dev.sparkdl.ml..", "dev.sparkdl.cli..")
         .check(classes);
   }
 
@@ -68,7 +81,7 @@ class LayeringTest {
   @Test
   void noDjlTypeAboveTheEngine() {
     noClasses().that().resideInAnyPackage("dev.sparkdl.callbacks..", "dev.sparkdl.distributed..",
-            "dev.sparkdl.ml..", "dev.sparkdl.cli..", "dev.sparkdl.data..")
+            "dev.sparkdl.ml..", "dev.sparkdl.cli..", "dev.sparkdl.data..", "dev.sparkdl.plot..")
         .should().dependOnClassesThat().resideInAPackage("ai.djl..")
         .check(classes);
   }
