@@ -198,7 +198,10 @@ public final class HistoryPlot {
     s.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
   }
 
-  /** loss, the compiled metrics in recorded order, learning_rate; each with a finite value. */
+  /**
+   * loss, the compiled metrics in recorded order, learning_rate when it changed (a schedule or a
+   * callback); each with a finite value.
+   */
   private static List<String> panels(History history) {
     Set<String> names = new LinkedHashSet<>();
     names.add("loss");
@@ -206,7 +209,10 @@ public final class HistoryPlot {
       names.add(k.startsWith(VAL) ? k.substring(VAL.length()) : k);
     }
     names.remove(LEARNING_RATE);
-    names.add(LEARNING_RATE);
+    if (history.keys().contains(LEARNING_RATE)
+        && java.util.Arrays.stream(history.get(LEARNING_RATE)).distinct().count() > 1) {
+      names.add(LEARNING_RATE);
+    }
     List<String> panels = new ArrayList<>();
     for (String n : names) {
       if (hasFinite(history, n) || (!LEARNING_RATE.equals(n) && hasFinite(history, VAL + n))) {

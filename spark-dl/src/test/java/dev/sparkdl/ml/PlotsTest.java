@@ -54,6 +54,9 @@ class PlotsTest {
         .setLayers(Sequential.of(Dense.units(8).activation("relu"),
             Dense.units(2).activation("softmax")))
         .setOptimizer("adam").setLearningRate(0.05).setMetrics("accuracy")
+        // a rate that changes, so that the learning_rate panel is drawn
+        .setCallbacks(new dev.sparkdl.callbacks.LearningRateScheduler(
+            (epoch, lr) -> 0.05 / (1 + epoch), 0))
         .setValidationSplit(0.25).setEpochs(6).setBatchSize(16).setNumWorkers(1).setSeed(3)
         .setVerbose(0).fit(blobs);
   }
@@ -225,6 +228,10 @@ class PlotsTest {
         "val_mae", 0.4, "learning_rate", 0.005)));
     HistoryPlot plot = HistoryPlot.of(h);
     assertEquals(List.of("loss", "mae", "learning_rate"), plot.panels());
+    History constant = new History();
+    constant.add(new History.Epoch(1, 1, Map.of("loss", 0.9, "learning_rate", 0.01)));
+    constant.add(new History.Epoch(2, 1, Map.of("loss", 0.5, "learning_rate", 0.01)));
+    assertEquals(List.of("loss"), HistoryPlot.of(constant).panels(), "a constant rate: no panel");
     BufferedImage img = plot.withSize(500, 400).render();
     assertEquals(500, img.getWidth());
     assertTrue(count(img, BLUE) > 20 && count(img, ORANGE) > 20 && count(img, GREEN) > 10);
