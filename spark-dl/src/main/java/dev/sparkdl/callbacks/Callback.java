@@ -32,7 +32,8 @@ public interface Callback {
    * @param epoch the epoch number, from 1
    * @param round the round within the epoch, from 0
    * @param stats what the round measured: {@code seconds}, {@code samples}, {@code
-   *     samples_per_second}, {@code overhead_fraction}, {@code loss}
+   *     samples_per_second}, {@code overhead_fraction}, {@code loss}, and {@code
+   *     rounds_per_epoch}
    * @param context the run
    */
   default void onRoundEnd(int epoch, int round, Map<String, Double> stats,

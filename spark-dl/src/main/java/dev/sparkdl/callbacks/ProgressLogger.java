@@ -16,7 +16,6 @@ public final class ProgressLogger implements Callback {
   private final PrintStream out;
   private final boolean bar;
   private int epochs;
-  private int rounds;
   private long epochStart;
   private boolean barShown;
 
@@ -40,7 +39,6 @@ public final class ProgressLogger implements Callback {
   @Override
   public void onTrainBegin(TrainingContext context) {
     epochs = context.epochs();
-    rounds = 0;
   }
 
   @Override
@@ -51,11 +49,10 @@ public final class ProgressLogger implements Callback {
   @Override
   public void onRoundEnd(int epoch, int round, Map<String, Double> stats,
       TrainingContext context) {
-    rounds = Math.max(rounds, round + 1);
     if (!bar) {
       return;
     }
-    int total = Math.max(rounds, round + 2); // the rounds of an epoch are known after the first
+    int total = Math.max(round + 1, stats.getOrDefault("rounds_per_epoch", 0.0).intValue());
     double elapsed = (System.nanoTime() - epochStart) / 1e9;
     double eta = elapsed / (round + 1) * Math.max(0, total - round - 1);
     out.print("\r" + barLine(epoch, epochs, round + 1, total, eta, stats.get("loss")));

@@ -202,7 +202,7 @@ public final class DistributedTrainer {
         if (onRound != null) {
           onRound.accept(stats);
         }
-        Map<String, Double> roundLogs = roundLogs(stats, acc.stats);
+        Map<String, Double> roundLogs = roundLogs(stats, acc.stats, roundsPerEpoch);
         for (Callback c : all) {
           c.onRoundEnd(epoch, round, roundLogs, context);
         }
@@ -283,8 +283,10 @@ public final class DistributedTrainer {
     return stop;
   }
 
-  private static Map<String, Double> roundLogs(RoundStats stats, BatchStats batch) {
+  private static Map<String, Double> roundLogs(RoundStats stats, BatchStats batch,
+      int roundsPerEpoch) {
     Map<String, Double> m = new LinkedHashMap<>();
+    m.put("rounds_per_epoch", (double) roundsPerEpoch);
     double seconds = stats.broadcastSeconds() + stats.roundSeconds() + stats.averageSeconds();
     m.put("seconds", seconds);
     m.put("samples", (double) stats.samples());

@@ -33,4 +33,28 @@ class ProgressLoggerTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> h.get("acc"));
     assertTrue(e.getMessage().contains("Recorded: [loss, accuracy, val_loss, val_accuracy]"));
   }
+
+  @Test
+  void onATerminalABarMovesWithTheRoundsAndTheEpochLineReplacesIt() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ProgressLogger p = new ProgressLogger(new PrintStream(bytes, true), true);
+    TrainingContext context = TrainingContext.detached(null, 2);
+    p.onTrainBegin(context);
+    p.onEpochBegin(1, context);
+    p.onRoundEnd(1, 0, Map.of("loss", 0.5, "rounds_per_epoch", 2.0), context);
+    p.onRoundEnd(1, 1, Map.of("loss", 0.4, "rounds_per_epoch", 2.0), context);
+    p.onEpochEnd(1, new LinkedHashMap<>(Map.of("loss", 0.45)), 1.0, context);
+    String out = bytes.toString();
+    assertTrue(out.startsWith("\rEpoch 1/2 [==============>...............] 1/2"), out);
+    assertTrue(out.contains("\rEpoch 1/2 [==============================] 2/2 - ETA: 0s - loss: 0.4000"), out);
+    assertTrue(out.endsWith("\r\033[2KEpoch 1/2 - 1.0s - loss: 0.4500" + System.lineSeparator()), out);
+
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    ProgressLogger q = new ProgressLogger(new PrintStream(plain, true));
+    q.onTrainBegin(context);
+    q.onRoundEnd(1, 0, Map.of("loss", 0.5), context);
+    q.onEpochEnd(1, new LinkedHashMap<>(Map.of("loss", 0.45)), 1.0, context);
+    assertEquals("Epoch 1/2 - 1.0s - loss: 0.4500" + System.lineSeparator(), plain.toString(),
+        "not a terminal: one plain line per epoch");
+  }
 }

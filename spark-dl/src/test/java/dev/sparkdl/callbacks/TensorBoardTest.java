@@ -97,7 +97,7 @@ class TensorBoardTest {
   }
 
   /** Every event of the one event file in {@code sub}, CRCs checked. */
-  private static List<Event> events(Path sub) throws IOException {
+  static List<Event> events(Path sub) throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.list(sub)) {
       files = s.toList();
@@ -130,7 +130,7 @@ class TensorBoardTest {
   }
 
   /** tag -> step -> value, of the simple_value scalars. */
-  private static Map<String, Map<Long, Float>> scalars(List<Event> events) {
+  static Map<String, Map<Long, Float>> scalars(List<Event> events) {
     Map<String, Map<Long, Float>> m = new HashMap<>();
     for (Event e : events) {
       for (Summary.Value v : e.getSummary().getValueList()) {
