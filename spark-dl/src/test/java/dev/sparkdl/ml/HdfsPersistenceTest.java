@@ -11,6 +11,8 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import org.apache.hadoop.conf.Configuration;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -84,5 +86,48 @@ class HdfsPersistenceTest {
     PersistenceTest.assertSameModel((NeuralNetModel) fitted.stages()[3], (NeuralNetModel) loaded.stages()[3]);
     double diff = maxDifference(fitted.transform(raw), loaded.transform(raw), "probability");
     assertTrue(diff <= 1e-6, "max |Δprobability| " + diff);
+  }
+
+  @Test
+  void callbacksWriteTheirFilesOnHdfs() throws IOException {
+    Dataset<Row> iris = Datasets.iris(TestSpark.session()).cache();
+    dev.sparkdl.callbacks.BackupAndRestore backups =
+        new dev.sparkdl.callbacks.BackupAndRestore(root + "/backups/job", false);
+    NeuralNetClassificationModel model = PersistenceTest.irisClassifier().setEpochs(3)
+        .setValidationSplit(0.2)
+        .setCallbacks(backups, new dev.sparkdl.callbacks.CsvLogger(root + "/logs/fit.csv"),
+            new dev.sparkdl.callbacks.ModelCheckpoint(root + "/ckpt/m-{epoch}"),
+            new dev.sparkdl.callbacks.TensorBoard(root + "/tb"))
+        .fit(iris);
+    FileSystem fs = cluster.getFileSystem();
+    Configuration conf = TestSpark.session().sparkContext().hadoopConfiguration();
+    dev.sparkdl.callbacks.TrainingContext.Backup b = backups.latest(conf);
+    assertEquals(3, b.epoch());
+    assertEquals(3, b.history().size());
+    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+        fs.open(new Path("/logs/fit.csv")), java.nio.charset.StandardCharsets.UTF_8))) {
+      List<String> lines = in.lines().toList();
+      assertEquals(4, lines.size(), lines.toString());
+      int col = List.of(lines.get(0).split(",")).indexOf("val_loss");
+      assertEquals(model.history().get("val_loss")[2],
+          Double.parseDouble(lines.get(3).split(",")[col]), 0.0, lines.get(0));
+    }
+    NeuralNetClassificationModel last = NeuralNetClassificationModel.load(root + "/ckpt/m-3");
+    assertEquals(model.weights(), last.weights());
+    assertTrue(fs.exists(new Path("/ckpt/m-1/weights.bin")));
+    for (String sub : List.of("train", "validation")) {
+      FileStatus[] files = fs.listStatus(new Path("/tb/" + sub));
+      assertEquals(1, files.length, sub);
+      byte[] bytes;
+      try (var in = fs.open(files[0].getPath())) {
+        bytes = in.readAllBytes();
+      }
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      int length = (int) buf.getLong(0);
+      org.tensorflow.proto.Event first = org.tensorflow.proto.Event.parseFrom(
+          java.util.Arrays.copyOfRange(bytes, 12, 12 + length));
+      assertEquals("brain.Event:2", first.getFileVersion());
+      assertTrue(bytes.length > 200, sub + " holds the epochs' scalars: " + bytes.length);
+    }
   }
 }
