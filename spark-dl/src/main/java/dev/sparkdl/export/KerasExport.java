@@ -20,7 +20,6 @@ import io.jhdf.api.WritableGroup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Array;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -44,12 +43,11 @@ import java.util.zip.ZipOutputStream;
  *       "build_config": {"input_shape": [null, ...]}, "compile_config": {"optimizer", "loss",
  *       "metrics", ...}}}, each layer {@code {"module": "keras.layers", "class_name", "config",
  *       "registered_name": null, "build_config"}}
- *   <li>{@code model.weights.h5}: Keras 3's H5IOStore layout: group {@code vars} (the model's
- *       own, empty), and for the i-th layer of each class a group {@code layers/<snake_case
+ *   <li>{@code model.weights.h5}: Keras 3's H5IOStore layout: for the i-th layer of each class a group {@code layers/<snake_case
  *       class>[_<n>]/vars} holding datasets {@code 0, 1, ...} in {@code get_weights()} order and
- *       shape (float32); recurrent layers keep theirs in {@code layers/lstm/cell/vars}. Each
- *       {@code vars} group carries a {@code name} attribute (the layer's name), as Keras 3.9+
- *       writes.
+ *       shape (float32); recurrent layers keep theirs in {@code layers/lstm/cell/vars}. No empty
+ *       groups (Keras skips what is absent; jHDF 0.10 writes an empty group before a sibling
+ *       unreadably) and no attributes (Keras reads none; 3.9+ adds a {@code name} attribute).
  * </ul>
  */
 public final class KerasExport {
@@ -135,22 +133,9 @@ public final class KerasExport {
     return "layers/" + name + (layer instanceof Recurrent ? "/cell" : "") + "/vars";
   }
 
-  /** @return how many Keras weight arrays the layer holds (the ones spark-dl knows) */
+  /** @return how many Keras weight arrays the layer holds, -1 for a layer spark-dl cannot export */
   static int weightCount(LayerSpec l) {
-    if (l instanceof Dense d) {
-      return d.useBias() ? 2 : 1;
-    } else if (l instanceof Conv2D c) {
-      return c.useBias() ? 2 : 1;
-    } else if (l instanceof Conv1D c) {
-      return c.useBias() ? 2 : 1;
-    } else if (l instanceof BatchNormalization) {
-      return 4;
-    } else if (l instanceof Embedding) {
-      return 1;
-    } else if (l instanceof Recurrent) {
-      return 3;
-    }
-    return -1; // a custom layer: take what remains for it only if it is the last with weights
+    return OnnxExport.weightCount(l);
   }
 
   // ----- config.json -----
@@ -276,7 +261,6 @@ public final class KerasExport {
     Path tmp = Files.createTempFile("spark-dl-", ".weights.h5");
     try {
       try (WritableHdfFile h5 = HdfFile.write(tmp)) {
-        h5.putGroup("vars").putAttribute("name", "sequential");
         WritableGroup layersGroup = h5.putGroup("layers");
         List<String> names = layerNames(spec);
         int w = 0;
@@ -284,21 +268,22 @@ public final class KerasExport {
           LayerSpec l = spec.layers().get(i);
           int count = weightCount(l);
           if (count < 0) {
-            count = weights.size() - w;
+            throw new IllegalArgumentException("Layer " + i + " (" + l.className() + ") cannot"
+                + " be exported to .keras: its weights have no known Keras layout.");
           }
           if (w + count > weights.size()) {
             throw new IllegalArgumentException("The weights end before layer " + i + " ("
                 + l.className() + "): " + weights.size() + " arrays for this network.");
           }
+          if (count == 0) {
+            continue;
+          }
           WritableGroup layer = layersGroup.putGroup(names.get(i));
           WritableGroup vars;
           if (l instanceof Recurrent) {
-            layer.putGroup("vars").putAttribute("name", names.get(i));
             vars = layer.putGroup("cell").putGroup("vars");
-            vars.putAttribute("name", snakeCase(l.className()) + "_cell");
           } else {
             vars = layer.putGroup("vars");
-            vars.putAttribute("name", names.get(i));
           }
           for (int k = 0; k < count; k++) {
             Tensor t = weights.get(w + k);
@@ -337,10 +322,5 @@ public final class KerasExport {
       pos = fill(Array.get(a, i), flat, shape, axis + 1, pos);
     }
     return pos;
-  }
-
-  /** @return {@code s} as UTF-8 */
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

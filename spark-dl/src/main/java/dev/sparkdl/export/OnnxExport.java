@@ -120,7 +120,7 @@ public final class OnnxExport {
   }
 
   /** @return how many Keras arrays the layer holds, -1 if it cannot be exported */
-  private static int weightCount(LayerSpec l) {
+  static int weightCount(LayerSpec l) {
     if (l instanceof Dense d) {
       return d.useBias() ? 2 : 1;
     } else if (l instanceof Conv2D c) {
