@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     versionProvider = SparkDl.Version.class,
     description = "Train, score, evaluate, describe and plot Keras-style networks on Spark.",
     subcommands = {TrainCommand.class, ScoreCommand.class, EvaluateCommand.class,
-        SummaryCommand.class, PlotCommand.class})
+        SummaryCommand.class, PlotCommand.class, ExportCommand.class})
 public final class SparkDl implements Runnable {
   /** Exit code of a bad job file or command line. */
   public static final int BAD_INPUT = 2;

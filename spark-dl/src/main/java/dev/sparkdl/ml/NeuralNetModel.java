@@ -75,4 +75,49 @@ public interface NeuralNetModel extends NeuralNetParams {
       return net.kerasWeights();
     }
   }
+  /**
+   * Writes the model as ONNX (opset {@value dev.sparkdl.export.OnnxExport#OPSET}): float32
+   * input {@code "input"} of shape {@code (batch, ...the network's input shape)}, output {@code
+   * "output"}, the network's prediction with its final activation (probabilities for a softmax
+   * or sigmoid head), as Keras' {@code model.predict}. See {@link dev.sparkdl.export.OnnxExport}.
+   *
+   * @param path a local path or any Hadoop file system URI
+   * @throws IllegalArgumentException if the file exists, or naming a layer ONNX cannot express
+   */
+  default void exportOnnx(String path) {
+    Exports.onnx(this, path, false);
+  }
+
+  /**
+   * Writes the model as ONNX, replacing an existing file if {@code overwrite}.
+   *
+   * @param path a local path or any Hadoop file system URI
+   * @param overwrite whether to replace an existing file
+   */
+  default void exportOnnx(String path, boolean overwrite) {
+    Exports.onnx(this, path, overwrite);
+  }
+
+  /**
+   * Writes the model as a Keras 3 {@code .keras} archive (config.json with compile_config,
+   * metadata.json, model.weights.h5) that {@code keras.saving.load_model} reads. See {@link
+   * dev.sparkdl.export.KerasExport}.
+   *
+   * @param path a local path or any Hadoop file system URI, by convention ending in .keras
+   * @throws IllegalArgumentException if the file exists
+   */
+  default void exportKeras(String path) {
+    Exports.keras(this, path, false);
+  }
+
+  /**
+   * Writes the model as a Keras 3 {@code .keras} archive, replacing an existing file if {@code
+   * overwrite}.
+   *
+   * @param path a local path or any Hadoop file system URI
+   * @param overwrite whether to replace an existing file
+   */
+  default void exportKeras(String path, boolean overwrite) {
+    Exports.keras(this, path, overwrite);
+  }
 }

@@ -116,6 +116,17 @@ class CommandLineTest {
     assertEquals(0, summary[0], summary[2].toString());
     assertTrue(summary[1].toString().contains("Total params: 67"), summary[1].toString());
 
+    for (String format : new String[] {"onnx", "keras"}) {
+      String file = dir.resolve("model." + format).toString();
+      Object[] export = run("export", "--model", model, "--format", format, "--out", file);
+      assertEquals(0, export[0], export[2].toString());
+      assertTrue(Files.size(Path.of(file)) > 100, file);
+      Object[] twice = run("export", "--model", model, "--format", format, "--out", file);
+      assertTrue(twice[2].toString().contains("already exists"), twice[2].toString());
+      assertEquals(0, run("export", "--model", model, "--format", format, "--out", file,
+          "--overwrite")[0]);
+    }
+
     // the same output again without overwrite: a job-file problem, caught before training
     Files.writeString(jobFile, job(model).replace("\"overwrite\": true", "\"overwrite\": false"));
     Object[] again = run("train", "--job", jobFile.toString());

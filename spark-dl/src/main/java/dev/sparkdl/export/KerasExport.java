@@ -1,0 +1,326 @@
+package dev.sparkdl.export;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkdl.engine.Tensor;
+import dev.sparkdl.spec.BatchNormalization;
+import dev.sparkdl.spec.CompileOptions;
+import dev.sparkdl.spec.Conv1D;
+import dev.sparkdl.spec.Conv2D;
+import dev.sparkdl.spec.Dense;
+import dev.sparkdl.spec.Embedding;
+import dev.sparkdl.spec.LayerSpec;
+import dev.sparkdl.spec.Pooling;
+import dev.sparkdl.spec.Recurrent;
+import dev.sparkdl.spec.Sequential;
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.WritableGroup;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.Array;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Writes a Sequential network, its compile options and weights as a Keras 3 {@code .keras}
+ * archive, what {@code keras.saving.load_model} reads: a zip of
+ *
+ * <ul>
+ *   <li>{@code metadata.json}: {@code {"keras_version": "3.x", "date_saved": "%Y-%m-%d@%H:%M:%S"}}
+ *   <li>{@code config.json}: {@code {"module": "keras", "class_name": "Sequential", "config":
+ *       {"name", "trainable", "dtype", "layers": [InputLayer, ...]}, "registered_name": null,
+ *       "build_config": {"input_shape": [null, ...]}, "compile_config": {"optimizer", "loss",
+ *       "metrics", ...}}}, each layer {@code {"module": "keras.layers", "class_name", "config",
+ *       "registered_name": null, "build_config"}}
+ *   <li>{@code model.weights.h5}: Keras 3's H5IOStore layout: for the i-th layer of each class a group {@code layers/<snake_case
+ *       class>[_<n>]/vars} holding datasets {@code 0, 1, ...} in {@code get_weights()} order and
+ *       shape (float32); recurrent layers keep theirs in {@code layers/lstm/cell/vars}. No empty
+ *       groups (Keras skips what is absent; jHDF 0.10 writes an empty group before a sibling
+ *       unreadably) and no attributes (Keras reads none; 3.9+ adds a {@code name} attribute).
+ * </ul>
+ */
+public final class KerasExport {
+  /** The Keras version written in metadata.json: the 3.x format this writer follows. */
+  public static final String KERAS_VERSION = "3.10.0";
+  /** Names of the three archive members. */
+  public static final String CONFIG = "config.json";
+  /** Keras' metadata member. */
+  public static final String METADATA = "metadata.json";
+  /** Keras' weights member. */
+  public static final String WEIGHTS = "model.weights.h5";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private KerasExport() {}
+
+  /**
+   * Writes the archive.
+   *
+   * @param spec the network with its input shape
+   * @param compile its compile options, or null for a model without compile_config
+   * @param kerasWeights the weights in Keras' {@code get_weights()} order and layout
+   * @param out where the zip goes (not closed)
+   * @throws IOException if writing fails
+   * @throws IllegalArgumentException if the weights do not match the network
+   */
+  public static void write(Sequential spec, CompileOptions compile, List<Tensor> kerasWeights,
+      OutputStream out) throws IOException {
+    if (spec.inputShape() == null) {
+      throw new IllegalArgumentException("The network has no input shape; .keras export needs"
+          + " one.");
+    }
+    byte[] config = MAPPER.writerWithDefaultPrettyPrinter()
+        .writeValueAsBytes(config(spec, compile));
+    ObjectNode meta = MAPPER.createObjectNode();
+    meta.put("keras_version", KERAS_VERSION);
+    meta.put("date_saved",
+        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss")));
+    byte[] weights = weightsH5(spec, kerasWeights);
+    ZipOutputStream zip = new ZipOutputStream(out);
+    zip.putNextEntry(new ZipEntry(METADATA));
+    zip.write(MAPPER.writeValueAsBytes(meta));
+    zip.closeEntry();
+    zip.putNextEntry(new ZipEntry(CONFIG));
+    zip.write(config);
+    zip.closeEntry();
+    // stored, as Keras writes it: h5py then reads it in place from the archive
+    ZipEntry h5 = new ZipEntry(WEIGHTS);
+    h5.setMethod(ZipEntry.STORED);
+    h5.setSize(weights.length);
+    h5.setCompressedSize(weights.length);
+    CRC32 crc = new CRC32();
+    crc.update(weights);
+    h5.setCrc(crc.getValue());
+    zip.putNextEntry(h5);
+    zip.write(weights);
+    zip.closeEntry();
+    zip.finish();
+  }
+
+  /** @return Keras' names of the layers: snake_case class, then _1, _2 ... for repeats */
+  public static List<String> layerNames(Sequential spec) {
+    Map<String, Integer> used = new HashMap<>();
+    List<String> names = new ArrayList<>();
+    for (LayerSpec l : spec.layers()) {
+      String base = snakeCase(l.className());
+      Integer n = used.get(base);
+      used.put(base, n == null ? 0 : n + 1);
+      names.add(n == null ? base : base + "_" + (n + 1));
+    }
+    return names;
+  }
+
+  /** @return Keras' {@code naming.to_snake_case}: Conv2D to conv2d, SimpleRNN to simple_rnn */
+  static String snakeCase(String name) {
+    String s = name.replaceAll("\\W+", "");
+    s = s.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+    return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** @return the HDF5 group path of a layer's weights, e.g. {@code layers/dense_1/vars} */
+  public static String varsPath(LayerSpec layer, String name) {
+    return "layers/" + name + (layer instanceof Recurrent ? "/cell" : "") + "/vars";
+  }
+
+  /** @return how many Keras weight arrays the layer holds, -1 for a layer spark-dl cannot export */
+  static int weightCount(LayerSpec l) {
+    return OnnxExport.weightCount(l);
+  }
+
+  // ----- config.json -----
+
+  static ObjectNode config(Sequential spec, CompileOptions compile) throws IOException {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("module", "keras");
+    root.put("class_name", "Sequential");
+    ObjectNode cfg = root.putObject("config");
+    cfg.put("name", "sequential");
+    cfg.put("trainable", true);
+    cfg.set("dtype", dtypePolicy());
+    ArrayNode layers = cfg.putArray("layers");
+    ObjectNode input = layers.addObject();
+    input.put("module", "keras.layers");
+    input.put("class_name", "InputLayer");
+    ObjectNode inCfg = input.putObject("config");
+    inCfg.set("batch_shape", batchShape(spec.inputShape()));
+    inCfg.put("dtype", "float32");
+    inCfg.put("sparse", false);
+    inCfg.put("ragged", false);
+    inCfg.put("name", "input_layer");
+    input.putNull("registered_name");
+    List<String> names = layerNames(spec);
+    List<Integer> shape = spec.inputShape();
+    for (int i = 0; i < spec.layers().size(); i++) {
+      LayerSpec l = spec.layers().get(i);
+      ObjectNode n = layers.addObject();
+      n.put("module", "keras.layers");
+      n.put("class_name", l.className());
+      ObjectNode c = n.putObject("config");
+      c.put("name", names.get(i));
+      c.put("trainable", true);
+      c.set("dtype", dtypePolicy());
+      ObjectNode own = MAPPER.valueToTree(l.config());
+      c.setAll(own);
+      extraKeys(l, c);
+      n.putNull("registered_name");
+      n.putObject("build_config").set("input_shape", batchShape(shape));
+      shape = l.outputShape(shape);
+    }
+    cfg.set("build_input_shape", batchShape(spec.inputShape()));
+    root.putNull("registered_name");
+    root.putObject("build_config").set("input_shape", batchShape(spec.inputShape()));
+    if (compile != null) {
+      root.set("compile_config", compileConfig(compile));
+    }
+    return root;
+  }
+
+  /** Keras 3 keys spark-dl's specs leave implicit, written with the values spark-dl computes. */
+  private static void extraKeys(LayerSpec l, ObjectNode c) {
+    if (l instanceof Conv2D || l instanceof Conv1D || l instanceof Pooling) {
+      c.put("data_format", "channels_last");
+    }
+    if (l instanceof Conv2D || l instanceof Conv1D) {
+      c.put("groups", 1);
+    }
+    if (l instanceof BatchNormalization) {
+      c.put("axis", -1);
+      c.put("center", true);
+      c.put("scale", true);
+    }
+    if (l instanceof Recurrent r) {
+      c.put("use_bias", true);
+      if (!"SimpleRNN".equals(r.kind())) {
+        c.put("recurrent_activation", "sigmoid");
+      }
+      if ("LSTM".equals(r.kind())) {
+        c.put("unit_forget_bias", true);
+      }
+      if ("GRU".equals(r.kind())) {
+        c.put("reset_after", true);
+      }
+      c.put("return_state", false);
+      c.put("go_backwards", false);
+      c.put("stateful", false);
+      c.put("unroll", false);
+    }
+  }
+
+  private static ObjectNode compileConfig(CompileOptions compile) throws IOException {
+    ObjectNode ours = (ObjectNode) MAPPER.readTree(compile.toJson());
+    ObjectNode out = MAPPER.createObjectNode();
+    if (ours.get("optimizer") instanceof ObjectNode opt) {
+      ObjectNode o = MAPPER.createObjectNode();
+      o.put("module", "keras.optimizers");
+      o.setAll(opt);
+      o.putNull("registered_name");
+      out.set("optimizer", o);
+    } else {
+      out.set("optimizer", ours.get("optimizer"));
+    }
+    out.set("loss", ours.get("loss"));
+    out.putNull("loss_weights");
+    out.set("metrics", ours.get("metrics"));
+    out.putNull("weighted_metrics");
+    out.put("run_eagerly", false);
+    out.put("steps_per_execution", 1);
+    out.put("jit_compile", false);
+    return out;
+  }
+
+  private static ObjectNode dtypePolicy() {
+    ObjectNode p = MAPPER.createObjectNode();
+    p.put("module", "keras");
+    p.put("class_name", "DTypePolicy");
+    p.putObject("config").put("name", "float32");
+    p.putNull("registered_name");
+    return p;
+  }
+
+  private static ArrayNode batchShape(List<Integer> perSample) {
+    ArrayNode a = MAPPER.createArrayNode();
+    a.addNull();
+    perSample.forEach(a::add);
+    return a;
+  }
+
+  // ----- model.weights.h5 -----
+
+  static byte[] weightsH5(Sequential spec, List<Tensor> weights) throws IOException {
+    Path tmp = Files.createTempFile("spark-dl-", ".weights.h5");
+    try {
+      try (WritableHdfFile h5 = HdfFile.write(tmp)) {
+        WritableGroup layersGroup = h5.putGroup("layers");
+        List<String> names = layerNames(spec);
+        int w = 0;
+        for (int i = 0; i < spec.layers().size(); i++) {
+          LayerSpec l = spec.layers().get(i);
+          int count = weightCount(l);
+          if (count < 0) {
+            throw new IllegalArgumentException("Layer " + i + " (" + l.className() + ") cannot"
+                + " be exported to .keras: its weights have no known Keras layout.");
+          }
+          if (w + count > weights.size()) {
+            throw new IllegalArgumentException("The weights end before layer " + i + " ("
+                + l.className() + "): " + weights.size() + " arrays for this network.");
+          }
+          if (count == 0) {
+            continue;
+          }
+          WritableGroup layer = layersGroup.putGroup(names.get(i));
+          WritableGroup vars;
+          if (l instanceof Recurrent) {
+            vars = layer.putGroup("cell").putGroup("vars");
+          } else {
+            vars = layer.putGroup("vars");
+          }
+          for (int k = 0; k < count; k++) {
+            Tensor t = weights.get(w + k);
+            vars.putDataset(Integer.toString(k), nested(t.values(), t.shape()));
+          }
+          w += count;
+        }
+        if (w != weights.size()) {
+          throw new IllegalArgumentException("The network uses " + w + " weight arrays but "
+              + weights.size() + " were given.");
+        }
+      }
+      return Files.readAllBytes(tmp);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** @return a Java array of {@code shape} (float[] ... float[][][][]) holding {@code flat} */
+  static Object nested(float[] flat, int[] shape) {
+    if (shape.length == 0) {
+      return new float[] {flat[0]}; // jHDF writes arrays; a scalar weight becomes shape (1,)
+    }
+    Object a = Array.newInstance(float.class, shape);
+    fill(a, flat, shape, 0, 0);
+    return a;
+  }
+
+  private static int fill(Object a, float[] flat, int[] shape, int axis, int pos) {
+    if (axis == shape.length - 1) {
+      float[] row = (float[]) a;
+      System.arraycopy(flat, pos, row, 0, row.length);
+      return pos + row.length;
+    }
+    for (int i = 0; i < shape[axis]; i++) {
+      pos = fill(Array.get(a, i), flat, shape, axis + 1, pos);
+    }
+    return pos;
+  }
+}

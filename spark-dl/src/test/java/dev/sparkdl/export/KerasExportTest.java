@@ -1,0 +1,159 @@
+package dev.sparkdl.export;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkdl.engine.Network;
+import dev.sparkdl.engine.Tensor;
+import dev.sparkdl.spec.CompileOptions;
+import dev.sparkdl.spec.Dense;
+import dev.sparkdl.spec.Embedding;
+import dev.sparkdl.spec.Recurrent;
+import dev.sparkdl.spec.Sequential;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Dataset;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Writes .keras archives and reads them back with this library's own Keras JSON reader and jHDF:
+ * the same network, the same weights (bit for bit), the same predictions.
+ */
+class KerasExportTest {
+
+  @Test
+  void courseMlpRoundTrips() throws Exception {
+    roundTrip(OnnxExportTest.courseMlp(), CompileOptions.of("categorical_crossentropy", "adam",
+        "accuracy"), 784, false);
+  }
+
+  @Test
+  void mnistConvnetRoundTrips() throws Exception {
+    roundTrip(OnnxExportTest.mnistConvnet(), CompileOptions.of("categorical_crossentropy",
+        "adam", "accuracy"), 784, false);
+  }
+
+  @Test
+  void lstmClassifierRoundTrips() throws Exception {
+    Sequential s = Sequential.of(Embedding.of(20, 8), Recurrent.lstm(16).returnSequences(true),
+        Recurrent.gru(4), Dense.units(2), Dense.units(3).activation("softmax")).inputShape(12);
+    Map<String, Object> files = roundTrip(s, CompileOptions.of("categorical_crossentropy", "sgd"),
+        12, true);
+    @SuppressWarnings("unchecked")
+    Map<String, float[]> h5 = (Map<String, float[]>) files.get("h5");
+    assertTrue(h5.containsKey("layers/lstm/cell/vars/0"), h5.keySet().toString());
+    assertTrue(h5.containsKey("layers/gru/cell/vars/2"), h5.keySet().toString());
+    assertTrue(h5.containsKey("layers/dense_1/vars/1"), h5.keySet().toString());
+  }
+
+  @Test
+  void snakeCaseIsKeras() {
+    assertEquals("conv2d", KerasExport.snakeCase("Conv2D"));
+    assertEquals("max_pooling2d", KerasExport.snakeCase("MaxPooling2D"));
+    assertEquals("simple_rnn", KerasExport.snakeCase("SimpleRNN"));
+    assertEquals("batch_normalization", KerasExport.snakeCase("BatchNormalization"));
+    assertEquals("global_average_pooling1d", KerasExport.snakeCase("GlobalAveragePooling1D"));
+    assertEquals("lstm", KerasExport.snakeCase("LSTM"));
+  }
+
+  static Map<String, Object> roundTrip(Sequential spec, CompileOptions compile, int in,
+      boolean integers) throws Exception {
+    Random rnd = new Random(11);
+    int rows = 64;
+    float[] x = new float[rows * in];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = integers ? rnd.nextInt(20) : (float) rnd.nextGaussian();
+    }
+    List<Tensor> weights;
+    float[] expected;
+    try (Network net = Network.create(spec, compile, 5)) {
+      net.setKerasWeights(OnnxExportTest.perturbed(net.kerasWeights(), rnd));
+      weights = net.kerasWeights();
+      expected = net.predict(x, rows);
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    KerasExport.write(spec, compile, weights, bytes);
+
+    Map<String, byte[]> members = new HashMap<>();
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        members.put(e.getName(), zip.readAllBytes());
+      }
+    }
+    assertEquals(java.util.Set.of("config.json", "metadata.json", "model.weights.h5"),
+        members.keySet());
+    ObjectMapper m = new ObjectMapper();
+    JsonNode meta = m.readTree(members.get("metadata.json"));
+    assertTrue(meta.path("keras_version").asText().startsWith("3."));
+    assertTrue(meta.path("date_saved").asText().matches("\\d{4}-\\d\\d-\\d\\d@\\d\\d:\\d\\d:\\d\\d"));
+    JsonNode config = m.readTree(members.get("config.json"));
+    assertEquals("keras", config.path("module").asText());
+    assertEquals("Sequential", config.path("class_name").asText());
+    assertEquals(compile.loss().name(), config.path("compile_config").path("loss").asText());
+    assertEquals("keras.optimizers",
+        config.path("compile_config").path("optimizer").path("module").asText());
+
+    // the network, read back by this library's own Keras JSON reader
+    Sequential back = Sequential.fromJson(new String(members.get("config.json"),
+        java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(spec, back);
+
+    // the weights, read back with jHDF in Keras' order
+    Map<String, float[]> h5 = new HashMap<>();
+    List<Tensor> read = new ArrayList<>();
+    try (HdfFile f = HdfFile.fromBytes(members.get("model.weights.h5"))) {
+      List<String> names = KerasExport.layerNames(spec);
+      int w = 0;
+      for (int i = 0; i < spec.layers().size(); i++) {
+        String vars = KerasExport.varsPath(spec.layers().get(i), names.get(i));
+        int count = KerasExport.weightCount(spec.layers().get(i));
+        for (int k = 0; k < Math.max(count, 0); k++) {
+          Dataset d = f.getDatasetByPath(vars + "/" + k);
+          int[] shape = d.getDimensions();
+          float[] flat = flatten(d.getData(), weights.get(w).size());
+          assertArrayEquals(weights.get(w).shape(), shape, vars + "/" + k);
+          assertArrayEquals(weights.get(w).values(), flat, vars + "/" + k);
+          h5.put(vars + "/" + k, flat);
+          read.add(new Tensor(shape, flat));
+          w++;
+        }
+      }
+      assertEquals(weights.size(), w);
+    }
+    try (Network net = Network.create(back, compile, 99)) {
+      net.setKerasWeights(read);
+      assertArrayEquals(expected, net.predict(x, rows));
+    }
+    return Map.of("h5", h5, "config", config);
+  }
+
+  private static float[] flatten(Object data, int size) {
+    float[] out = new float[size];
+    int n = fill(data, out, 0);
+    assertEquals(size, n);
+    return out;
+  }
+
+  private static int fill(Object a, float[] out, int pos) {
+    if (a instanceof float[] row) {
+      System.arraycopy(row, 0, out, pos, row.length);
+      return pos + row.length;
+    }
+    for (int i = 0; i < Array.getLength(a); i++) {
+      pos = fill(Array.get(a, i), out, pos);
+    }
+    return pos;
+  }
+}
