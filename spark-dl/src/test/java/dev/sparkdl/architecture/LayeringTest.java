@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering the package docs state (docs/architecture.md), checked on the compiled main
  * classes: packages import only downwards (cli → ml → distributed → callbacks → engine →
- * spec/data; plot beside distributed, used by ml and cli, using callbacks and spec), {@code
+ * spec/data; plot beside distributed, used by ml and cli, using callbacks and spec; export
+ * beside it, used by ml and cli, using engine and spec), {@code
  * spec} imports neither DJL nor Spark, {@code engine} no Spark, {@code plot} no Spark, and no
  * DJL type appears above the engine.
  */
@@ -35,6 +36,7 @@ class LayeringTest {
         .layer("ml").definedBy("dev.sparkdl.ml..")
         .layer("distributed").definedBy("dev.sparkdl.distributed..")
         .layer("plot").definedBy("dev.sparkdl.plot..")
+        .layer("export").definedBy("dev.sparkdl.export..")
         .layer("callbacks").definedBy("dev.sparkdl.callbacks..")
         .layer("engine").definedBy("dev.sparkdl.engine..")
         .layer("data").definedBy("dev.sparkdl.data..")
@@ -43,13 +45,14 @@ class LayeringTest {
         .whereLayer("ml").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("distributed").mayOnlyBeAccessedByLayers("cli", "ml")
         .whereLayer("plot").mayOnlyBeAccessedByLayers("cli", "ml")
+        .whereLayer("export").mayOnlyBeAccessedByLayers("cli", "ml")
         .whereLayer("callbacks").mayOnlyBeAccessedByLayers("cli", "ml", "distributed", "plot")
         .whereLayer("engine")
-        .mayOnlyBeAccessedByLayers("cli", "ml", "distributed", "callbacks")
+        .mayOnlyBeAccessedByLayers("cli", "ml", "distributed", "callbacks", "export")
         .whereLayer("data").mayOnlyBeAccessedByLayers("cli", "ml", "distributed")
         .whereLayer("spec")
         .mayOnlyBeAccessedByLayers("cli", "ml", "distributed", "callbacks", "engine", "data",
-            "plot")
+            "plot", "export")
         .check(classes);
   }
 
@@ -81,7 +84,8 @@ class LayeringTest {
   @Test
   void noDjlTypeAboveTheEngine() {
     noClasses().that().resideInAnyPackage("dev.sparkdl.callbacks..", "dev.sparkdl.distributed..",
-            "dev.sparkdl.ml..", "dev.sparkdl.cli..", "dev.sparkdl.data..", "dev.sparkdl.plot..")
+            "dev.sparkdl.ml..", "dev.sparkdl.cli..", "dev.sparkdl.data..", "dev.sparkdl.plot..",
+            "dev.sparkdl.export..")
         .should().dependOnClassesThat().resideInAPackage("ai.djl..")
         .check(classes);
   }
