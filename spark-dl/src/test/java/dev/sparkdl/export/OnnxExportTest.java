@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * inputs, weights perturbed at random so that biases and BatchNormalization's moving statistics
  * are not their trivial initial values.
  */
-class OnnxExportTest {
+public class OnnxExportTest {
   static final double TOLERANCE = 1e-5;
 
   /** The course MLP: 784-500 BN dropout relu -50 BN dropout relu -10 softmax. */
@@ -169,7 +169,7 @@ class OnnxExportTest {
         && all.get(index - 3).shape()[0] == t.shape()[0];
   }
 
-  static float[] runOnnx(byte[] model, float[] x, int rows, List<Integer> shape)
+  public static float[] runOnnx(byte[] model, float[] x, int rows, List<Integer> shape)
       throws Exception {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     long[] dims = new long[shape.size() + 1];
