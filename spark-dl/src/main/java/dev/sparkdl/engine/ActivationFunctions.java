@@ -25,6 +25,14 @@ final class ActivationFunctions {
       case "softplus" -> Activation.softPlus(x);
       case "gelu" -> Activation.gelu(x);
       case "swish" -> Activation.swish(x, 1f);
+      case "relu6" -> x.clip(0f, 6f);
+      case "softsign" -> x.div(x.abs().add(1f));
+      case "mish" -> x.mul(Activation.softPlus(x).tanh());
+      case "exponential" -> x.exp();
+      case "log_softmax" -> x.logSoftmax(-1);
+      case "hard_sigmoid" -> x.div(6f).add(0.5f).clip(0f, 1f);
+      case "hard_sigmoid_keras2" -> x.mul(0.2f).add(0.5f).clip(0f, 1f);
+      case "hard_silu" -> x.mul(x.div(6f).add(0.5f).clip(0f, 1f));
       default -> throw new IllegalArgumentException("unknown activation " + name);
     };
   }

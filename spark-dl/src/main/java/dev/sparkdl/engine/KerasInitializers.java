@@ -1,5 +1,6 @@
 package dev.sparkdl.engine;
 
+import dev.sparkdl.spec.Initializers;
 import java.util.SplittableRandom;
 
 /**
@@ -13,7 +14,7 @@ final class KerasInitializers {
   private KerasInitializers() {}
 
   /**
-   * @param name the initializer
+   * @param name a canonical {@link Initializers} form, or {@code unit_forget_bias[:<bias init>]}
    * @param shape the Keras shape
    * @param rnd the random source
    * @return row-major values in Keras' layout
@@ -38,25 +39,61 @@ final class KerasInitializers {
       fanIn = shape[shape.length - 2] * receptive;
       fanOut = shape[shape.length - 1] * receptive;
     }
-    switch (name) {
+    if (name.startsWith("unit_forget_bias")) {
+      // LSTM: the bias initializer (zeros by default), with the forget gate's block (the second
+      // quarter) at 1, as Keras' unit_forget_bias=True
+      String base = name.startsWith("unit_forget_bias:") ? name.substring(17) : "zeros";
+      float[] b = fill(base, shape, rnd);
+      int units = n / 4;
+      java.util.Arrays.fill(b, units, 2 * units, 1f);
+      return b;
+    }
+    Initializers.Spec s = Initializers.parse(name);
+    switch (s.name()) {
       case "zeros" -> { }
       case "ones" -> java.util.Arrays.fill(v, 1f);
-      case "glorot_uniform" -> uniform(v, Math.sqrt(6.0 / (fanIn + fanOut)), rnd);
-      case "glorot_normal" -> truncated(v, Math.sqrt(2.0 / (fanIn + fanOut)) / TRUNCATION, rnd);
-      case "he_uniform" -> uniform(v, Math.sqrt(6.0 / fanIn), rnd);
-      case "he_normal" -> truncated(v, Math.sqrt(2.0 / fanIn) / TRUNCATION, rnd);
-      case "lecun_uniform" -> uniform(v, Math.sqrt(3.0 / fanIn), rnd);
-      case "lecun_normal" -> truncated(v, Math.sqrt(1.0 / fanIn) / TRUNCATION, rnd);
-      case "random_uniform" -> uniform(v, 0.05, rnd);
-      case "orthogonal" -> orthogonal(v, shape, rnd);
-      case "unit_forget_bias" -> {
-        // LSTM: zeros, except the forget gate's block (the second quarter) at 1 (Keras' default)
-        int units = n / 4;
-        java.util.Arrays.fill(v, units, 2 * units, 1f);
-      }
+      case "constant" -> java.util.Arrays.fill(v, (float) s.num("value"));
+      case "glorot_uniform" -> uniform(v, -Math.sqrt(6.0 / (fanIn + fanOut)), Math.sqrt(6.0 / (fanIn + fanOut)), rnd);
+      case "glorot_normal" -> truncated(v, 0, Math.sqrt(2.0 / (fanIn + fanOut)) / TRUNCATION, rnd);
+      case "he_uniform" -> uniform(v, -Math.sqrt(6.0 / fanIn), Math.sqrt(6.0 / fanIn), rnd);
+      case "he_normal" -> truncated(v, 0, Math.sqrt(2.0 / fanIn) / TRUNCATION, rnd);
+      case "lecun_uniform" -> uniform(v, -Math.sqrt(3.0 / fanIn), Math.sqrt(3.0 / fanIn), rnd);
+      case "lecun_normal" -> truncated(v, 0, Math.sqrt(1.0 / fanIn) / TRUNCATION, rnd);
+      case "random_uniform" -> uniform(v, s.num("minval"), s.num("maxval"), rnd);
       case "random_normal" -> {
         for (int i = 0; i < n; i++) {
-          v[i] = (float) (0.05 * gaussian(rnd));
+          v[i] = (float) (s.num("mean") + s.num("stddev") * gaussian(rnd));
+        }
+      }
+      case "truncated_normal" -> truncated(v, s.num("mean"), s.num("stddev"), rnd);
+      case "variance_scaling" -> {
+        double fan = switch (s.str("mode")) {
+          case "fan_in" -> fanIn;
+          case "fan_out" -> fanOut;
+          default -> (fanIn + fanOut) / 2;
+        };
+        double scale = s.num("scale") / Math.max(1.0, fan);
+        switch (s.str("distribution")) {
+          case "uniform" -> uniform(v, -Math.sqrt(3 * scale), Math.sqrt(3 * scale), rnd);
+          case "untruncated_normal" -> {
+            for (int i = 0; i < n; i++) {
+              v[i] = (float) (Math.sqrt(scale) * gaussian(rnd));
+            }
+          }
+          default -> truncated(v, 0, Math.sqrt(scale) / TRUNCATION, rnd);
+        }
+      }
+      case "orthogonal" -> {
+        orthogonal(v, shape, rnd);
+        scale(v, s.num("gain"));
+      }
+      case "identity" -> {
+        if (shape.length != 2) {
+          throw new IllegalArgumentException("the identity initializer needs a 2-D weight;"
+              + " received shape " + java.util.Arrays.toString(shape));
+        }
+        for (int i = 0; i < Math.min(shape[0], shape[1]); i++) {
+          v[i * shape[1] + i] = (float) s.num("gain");
         }
       }
       default -> throw new IllegalArgumentException("unknown initializer " + name);
@@ -105,19 +142,28 @@ final class KerasInitializers {
     }
   }
 
-  private static void uniform(float[] v, double limit, SplittableRandom rnd) {
+  private static void uniform(float[] v, double min, double max, SplittableRandom rnd) {
     for (int i = 0; i < v.length; i++) {
-      v[i] = (float) rnd.nextDouble(-limit, limit);
+      v[i] = (float) rnd.nextDouble(min, max);
     }
   }
 
-  private static void truncated(float[] v, double stddev, SplittableRandom rnd) {
+  /** A normal truncated at two standard deviations around the mean (values beyond redrawn). */
+  private static void truncated(float[] v, double mean, double stddev, SplittableRandom rnd) {
     for (int i = 0; i < v.length; i++) {
       double g;
       do {
         g = gaussian(rnd);
       } while (Math.abs(g) > 2);
-      v[i] = (float) (g * stddev);
+      v[i] = (float) (mean + g * stddev);
+    }
+  }
+
+  private static void scale(float[] v, double gain) {
+    if (gain != 1.0) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (v[i] * gain);
+      }
     }
   }
 

@@ -129,11 +129,12 @@ final class NetworkBuilder {
           return max ? flat.max(new int[] {1}) : flat.mean(new int[] {1});
         }, g.className()));
       } else if (layer instanceof Recurrent r) {
-        recurrent(body, parts, i, r, shape);
+        recurrent(body, parts, i, r, shape, rnd);
       } else if (layer instanceof Embedding e) {
         EmbeddingBlock b = new EmbeddingBlock(e.inputDim(), e.outputDim());
         int[] kshape = {e.inputDim(), e.outputDim()};
-        parts.add(new Part(i, b, List.of(new KerasWeight("embeddings", kshape, "random_uniform")),
+        parts.add(new Part(i, b,
+            List.of(new KerasWeight("embeddings", kshape, e.embeddingsInitializer())),
             new WeightConverter.Permuted(new int[][] {kshape}, new int[][] {null}),
             List.of("embeddings")));
         body.add(b);
@@ -340,15 +341,19 @@ final class NetworkBuilder {
   }
 
   private static void recurrent(SequentialBlock body, List<Part> parts, int i, Recurrent r,
-      List<Integer> shape) {
+      List<Integer> shape, Supplier<SplittableRandom> rnd) {
     Block b;
-    switch (r.kind()) {
-      case "LSTM" -> b = new LstmBlock(r.units(), shape.get(1));
-      case "GRU" -> b = GRU.builder().setStateSize(r.units()).setNumLayers(1)
-          .optBatchFirst(true).optReturnState(false).build();
-      default -> b = RNN.builder().setStateSize(r.units()).setNumLayers(1)
-          .setActivation("relu".equals(r.activation()) ? RNN.Activation.RELU : RNN.Activation.TANH)
-          .optBatchFirst(true).optReturnState(false).build();
+    if (!r.isStandard()) {
+      b = new RecurrentBlock(r, shape.get(1), rnd);
+    } else {
+      switch (r.kind()) {
+        case "LSTM" -> b = new LstmBlock(r.units(), shape.get(1));
+        case "GRU" -> b = GRU.builder().setStateSize(r.units()).setNumLayers(1)
+            .optBatchFirst(true).optReturnState(false).build();
+        default -> b = RNN.builder().setStateSize(r.units()).setNumLayers(1)
+            .setActivation("relu".equals(r.activation()) ? RNN.Activation.RELU : RNN.Activation.TANH)
+            .optBatchFirst(true).optReturnState(false).build();
+      }
     }
     body.add(b);
     if (!r.returnSequences()) {
@@ -358,13 +363,21 @@ final class NetworkBuilder {
     int rows = r.gates() * r.units();
     int[] kernel = {in, rows};
     int[] recurrent = {r.units(), rows};
-    int[] bias = "GRU".equals(r.kind()) ? new int[] {2, rows} : new int[] {rows};
-    String biasInit = "LSTM".equals(r.kind()) ? "unit_forget_bias" : "zeros";
-    parts.add(new Part(i, b, List.of(new KerasWeight("kernel", kernel, "glorot_uniform"),
-        new KerasWeight("recurrent_kernel", recurrent, "orthogonal"),
-        new KerasWeight("bias", bias, biasInit)),
-        new WeightConverter.Recurrent(r.kind(), r.units(), in, r.gates()),
-        List.of("w_ih", "w_hh", "b_ih", "b_hh")));
+    List<KerasWeight> keras = new ArrayList<>(List.of(
+        new KerasWeight("kernel", kernel, r.kernelInitializer()),
+        new KerasWeight("recurrent_kernel", recurrent, r.recurrentInitializer())));
+    List<String> names = new ArrayList<>(List.of("w_ih", "w_hh"));
+    if (r.useBias()) {
+      int[] bias = "GRU".equals(r.kind()) && r.resetAfter() ? new int[] {2, rows} : new int[] {rows};
+      String biasInit = r.unitForgetBias() ? "unit_forget_bias:" + r.biasInitializer()
+          : r.biasInitializer();
+      keras.add(new KerasWeight("bias", bias, biasInit));
+      names.addAll(List.of("b_ih", "b_hh"));
+    }
+    parts.add(new Part(i, b, keras,
+        new WeightConverter.Recurrent(r.kind(), r.units(), in, r.gates(), r.useBias(),
+            r.resetAfter()),
+        names));
   }
 
   /** Pads channels-first spatial axes (from {@code firstAxis}) where {@code extra} says. */

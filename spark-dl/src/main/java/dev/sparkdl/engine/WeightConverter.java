@@ -59,19 +59,28 @@ interface WeightConverter {
    * Keras holds {@code kernel (in, G*u), recurrent_kernel (u, G*u), bias}. LSTM and SimpleRNN
    * have one Keras bias ({@code b_ih + b_hh}; set as {@code b_ih}, with {@code b_hh = 0}); GRU
    * ({@code reset_after=True}) has {@code bias (2, 3u)} = both. GRU's gates are ordered {@code
-   * z, r, h} in Keras and {@code r, z, n} in PyTorch.
+   * z, r, h} in Keras and {@code r, z, n} in PyTorch. A GRU with {@code reset_after=False} has
+   * one Keras bias {@code (3u)} like the LSTM; without biases there are two arrays on each side.
    */
   final class Recurrent implements WeightConverter {
     private final String kind;
     private final int units;
     private final int in;
     private final int gates;
+    private final boolean useBias;
+    private final boolean twoBiases;
 
     Recurrent(String kind, int units, int in, int gates) {
+      this(kind, units, in, gates, true, true);
+    }
+
+    Recurrent(String kind, int units, int in, int gates, boolean useBias, boolean resetAfter) {
       this.kind = kind;
       this.units = units;
       this.in = in;
       this.gates = gates;
+      this.useBias = useBias;
+      this.twoBiases = "GRU".equals(kind) && resetAfter;
     }
 
     @Override
@@ -79,10 +88,13 @@ interface WeightConverter {
       int rows = gates * units;
       float[] kernel = transpose(reorder(djl.get(0), in), rows, in);
       float[] recurrent = transpose(reorder(djl.get(1), units), rows, units);
+      if (!useBias) {
+        return List.of(kernel, recurrent);
+      }
       float[] bih = reorder(djl.get(2), 1);
       float[] bhh = reorder(djl.get(3), 1);
       float[] bias;
-      if ("GRU".equals(kind)) {
+      if (twoBiases) {
         bias = new float[2 * rows];
         System.arraycopy(bih, 0, bias, 0, rows);
         System.arraycopy(bhh, 0, bias, rows, rows);
@@ -100,9 +112,12 @@ interface WeightConverter {
       int rows = gates * units;
       float[] wih = reorder(transpose(keras.get(0), in, rows), in);
       float[] whh = reorder(transpose(keras.get(1), units, rows), units);
+      if (!useBias) {
+        return List.of(wih, whh);
+      }
       float[] bih;
       float[] bhh;
-      if ("GRU".equals(kind)) {
+      if (twoBiases) {
         bih = reorder(java.util.Arrays.copyOfRange(keras.get(2), 0, rows), 1);
         bhh = reorder(java.util.Arrays.copyOfRange(keras.get(2), rows, 2 * rows), 1);
       } else {

@@ -13,7 +13,11 @@ public final class Activations {
   public static final List<String> NAMES =
       Names.list(
           "relu", "sigmoid", "tanh", "softmax", "linear", "elu", "selu", "leaky_relu", "softplus",
-          "gelu", "swish");
+          "gelu", "swish", "relu6", "softsign", "mish", "exponential", "log_softmax",
+          "hard_sigmoid", "hard_sigmoid_keras2", "hard_silu");
+
+  private static final java.util.Map<String, String> ALIASES =
+      java.util.Map.of("silu", "swish", "hard_swish", "hard_silu");
 
   private Activations() {}
 
@@ -28,6 +32,7 @@ public final class Activations {
     if (name == null) {
       return "linear";
     }
-    return Names.check("activation", name, NAMES);
+    String alias = ALIASES.get(name.trim().toLowerCase(java.util.Locale.ROOT));
+    return Names.check("activation", alias != null ? alias : name, NAMES);
   }
 }

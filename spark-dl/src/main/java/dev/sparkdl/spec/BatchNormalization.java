@@ -88,16 +88,24 @@ public record BatchNormalization(double momentum, double epsilon) implements Lay
       throw new SpecException(
           "BatchNormalization: center=false or scale=false is not supported; remove them.");
     }
+    c.only("mode", 0); // Keras 1: feature-wise normalisation
     for (String init :
         List.of("beta_initializer", "gamma_initializer", "moving_mean_initializer",
-            "moving_variance_initializer")) {
-      String v = c.optIdentifier(init, null);
+            "moving_variance_initializer", "beta_init", "gamma_init")) {
+      String v = Initializers.read(c, init, null);
       String expected = init.startsWith("gamma") || init.startsWith("moving_variance") ? "ones" : "zeros";
-      if (v != null && !Initializers.check(v).equals(expected)) {
+      if (v != null && !v.equals(expected)) {
         throw new SpecException(
             "BatchNormalization: `" + init + "`=" + v + " is not supported; only " + expected + ".");
       }
     }
+    // Keras 3.14+ writes renorm_clipping and renorm_momentum even with renorm=false
+    if (Boolean.TRUE.equals(c.optRaw("renorm"))) {
+      throw new SpecException("BatchNormalization: renorm=true is not supported; only"
+          + " renorm=false (the Keras default).");
+    }
+    c.ignore("renorm_clipping", "renorm_momentum");
+    Keras1.offKeys(c);
     c.finish();
     return b;
   }

@@ -18,7 +18,8 @@ import java.util.Set;
  */
 public final class Config {
   private static final Set<String> BOOKKEEPING =
-      Set.of("name", "trainable", "dtype", "module", "registered_name", "build_config");
+      Set.of("name", "trainable", "dtype", "module", "registered_name", "build_config",
+          "input_dtype", "batch_size", "jit_compile", "is_legacy_optimizer");
   private static final Set<String> IGNORED_WHEN_NULL =
       Set.of(
           "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
@@ -27,16 +28,27 @@ public final class Config {
           "synchronized", "renorm", "renorm_clipping", "renorm_momentum", "virtual_batch_size",
           "adjustment", "fused", "data_format", "axis", "clipnorm", "clipvalue", "global_clipnorm",
           "loss_scale_factor", "gradient_accumulation_steps", "use_ema", "ema_momentum",
-          "ema_overwrite_frequency", "amsgrad", "decay", "jit_compile", "is_legacy_optimizer");
+          "ema_overwrite_frequency", "amsgrad", "decay", "stateful", "time_major", "unroll",
+          "implementation", "consume_less", "dim_ordering", "recurrent_regularizer", "recurrent_constraint", "embeddings_regularizer",
+          "embeddings_constraint", "moving_mean_constraint");
   /** Off values Keras writes for the keys above besides null. */
   private static final Map<String, Object> OFF_VALUES =
-      Map.of(
-          "use_ema", Boolean.FALSE,
-          "amsgrad", Boolean.FALSE,
-          "synchronized", Boolean.FALSE,
-          "renorm", Boolean.FALSE,
-          "axis", -1,
-          "data_format", "channels_last");
+      Map.ofEntries(
+          Map.entry("use_ema", Boolean.FALSE),
+          Map.entry("amsgrad", Boolean.FALSE),
+          Map.entry("synchronized", Boolean.FALSE),
+          Map.entry("renorm", Boolean.FALSE),
+          Map.entry("axis", -1),
+          Map.entry("data_format", "channels_last"),
+          Map.entry("decay", 0.0),
+          Map.entry("stateful", Boolean.FALSE),
+          Map.entry("time_major", Boolean.FALSE),
+          Map.entry("dim_ordering", "tf"));
+  /**
+   * Keys that only change speed, never the result: accepted at any value ({@code unroll},
+   * {@code implementation} of recurrent layers, Keras 1's {@code consume_less}).
+   */
+  private static final Set<String> SPEED_ONLY = Set.of("unroll", "implementation", "consume_less");
 
   private final String owner;
   private final Map<String, Object> values;
@@ -165,8 +177,8 @@ public final class Config {
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       Object d = list.get(i);
-      if (d == null && i == 0 && dropBatchDim) {
-        continue;
+      if (i == 0 && dropBatchDim) {
+        continue; // the batch axis: null, or a fixed batch size (stateful models) that is not ours
       }
       if (!(d instanceof Number n) || n.intValue() <= 0) {
         throw wrongType(key, "a list of positive integers", v);
@@ -257,7 +269,8 @@ public final class Config {
         continue;
       }
       Object v = e.getValue();
-      if (IGNORED_WHEN_NULL.contains(k) && (v == null || v.equals(OFF_VALUES.get(k)))) {
+      if (SPEED_ONLY.contains(k)
+          || IGNORED_WHEN_NULL.contains(k) && (v == null || isOff(v, OFF_VALUES.get(k)))) {
         continue;
       }
       unknown.add(k + "=" + v);
@@ -266,6 +279,11 @@ public final class Config {
       throw new SpecException(
           owner + ": unsupported argument(s) " + unknown + ". Supported: " + read + ".");
     }
+  }
+
+  private static boolean isOff(Object v, Object off) {
+    return v.equals(off)
+        || v instanceof Number a && off instanceof Number b && a.doubleValue() == b.doubleValue();
   }
 
   private Object take(String key) {

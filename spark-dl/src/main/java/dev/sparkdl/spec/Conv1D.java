@@ -78,8 +78,8 @@ public record Conv1D(
     c.put("activation", activation);
     c.put("dilation_rate", List.of(dilationRate));
     c.put("use_bias", useBias);
-    c.put("kernel_initializer", kernelInitializer);
-    c.put("bias_initializer", biasInitializer);
+    c.put("kernel_initializer", Initializers.toKeras(kernelInitializer));
+    c.put("bias_initializer", Initializers.toKeras(biasInitializer));
     return c;
   }
 
@@ -95,12 +95,21 @@ public record Conv1D(
   }
 
   static Conv1D read(Config c) {
-    Conv1D v = new Conv1D(c.requiredInt("filters"), c.optInts("kernel_size", 1, null).get(0),
-        c.optInts("strides", 1, List.of(1)).get(0), c.optString("padding", "valid"),
-        c.optIdentifier("activation", "linear"), c.optInts("dilation_rate", 1, List.of(1)).get(0),
-        c.optBoolean("use_bias", true), c.optIdentifier("kernel_initializer", "glorot_uniform"),
-        c.optIdentifier("bias_initializer", "zeros"));
+    // Keras 1: nb_filter, filter_length, subsample_length, border_mode, init, bias
+    boolean k1 = c.has("nb_filter");
+    Conv1D v = new Conv1D(k1 ? c.requiredInt("nb_filter") : c.requiredInt("filters"),
+        k1 ? c.requiredInt("filter_length") : c.optInts("kernel_size", 1, null).get(0),
+        k1 ? c.optInt("subsample_length", 1) : c.optInts("strides", 1, List.of(1)).get(0),
+        k1 ? c.optString("border_mode", "valid") : c.optString("padding", "valid"),
+        c.optIdentifier("activation", "linear"),
+        c.optInts("dilation_rate", 1, List.of(1)).get(0),
+        k1 ? c.optBoolean("bias", true) : c.optBoolean("use_bias", true),
+        k1 ? Initializers.read(c, "init", "glorot_uniform")
+            : Initializers.read(c, "kernel_initializer", "glorot_uniform"),
+        Initializers.read(c, "bias_initializer", "zeros"));
     c.only("groups", 1);
+    Keras1.dataFormat(c);
+    Keras1.offKeys(c);
     c.finish();
     return v;
   }

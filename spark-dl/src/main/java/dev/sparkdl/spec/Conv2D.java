@@ -107,8 +107,8 @@ public record Conv2D(
     c.put("activation", activation);
     c.put("dilation_rate", dilationRate);
     c.put("use_bias", useBias);
-    c.put("kernel_initializer", kernelInitializer);
-    c.put("bias_initializer", biasInitializer);
+    c.put("kernel_initializer", Initializers.toKeras(kernelInitializer));
+    c.put("bias_initializer", Initializers.toKeras(biasInitializer));
     return c;
   }
 
@@ -129,12 +129,21 @@ public record Conv2D(
   }
 
   static Conv2D read(Config c) {
-    Conv2D v = new Conv2D(c.requiredInt("filters"), c.optInts("kernel_size", 2, null),
-        c.optInts("strides", 2, List.of(1, 1)), c.optString("padding", "valid"),
+    // Keras 1: nb_filter, nb_row, nb_col, subsample, border_mode, init, bias
+    boolean k1 = c.has("nb_filter");
+    Conv2D v = new Conv2D(k1 ? c.requiredInt("nb_filter") : c.requiredInt("filters"),
+        k1 ? List.of(c.requiredInt("nb_row"), c.requiredInt("nb_col"))
+            : c.optInts("kernel_size", 2, null),
+        c.optInts(k1 ? "subsample" : "strides", 2, List.of(1, 1)),
+        c.optString(k1 ? "border_mode" : "padding", "valid"),
         c.optIdentifier("activation", "linear"), c.optInts("dilation_rate", 2, List.of(1, 1)),
-        c.optBoolean("use_bias", true), c.optIdentifier("kernel_initializer", "glorot_uniform"),
-        c.optIdentifier("bias_initializer", "zeros"));
+        k1 ? c.optBoolean("bias", true) : c.optBoolean("use_bias", true),
+        k1 ? Initializers.read(c, "init", "glorot_uniform")
+            : Initializers.read(c, "kernel_initializer", "glorot_uniform"),
+        Initializers.read(c, "bias_initializer", "zeros"));
     c.only("groups", 1);
+    Keras1.dataFormat(c);
+    Keras1.offKeys(c);
     c.finish();
     return v;
   }

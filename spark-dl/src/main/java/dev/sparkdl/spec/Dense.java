@@ -77,8 +77,8 @@ public record Dense(
     c.put("units", units);
     c.put("activation", activation);
     c.put("use_bias", useBias);
-    c.put("kernel_initializer", kernelInitializer);
-    c.put("bias_initializer", biasInitializer);
+    c.put("kernel_initializer", Initializers.toKeras(kernelInitializer));
+    c.put("bias_initializer", Initializers.toKeras(biasInitializer));
     return c;
   }
 
@@ -98,13 +98,17 @@ public record Dense(
   }
 
   static Dense read(Config c) {
+    // Keras 1 spelled units output_dim, the initializer init, use_bias bias
+    int units = c.has("output_dim") ? c.requiredInt("output_dim") : c.requiredInt("units");
     Dense d =
         new Dense(
-            c.requiredInt("units"),
+            units,
             c.optIdentifier("activation", "linear"),
-            c.optBoolean("use_bias", true),
-            c.optIdentifier("kernel_initializer", "glorot_uniform"),
-            c.optIdentifier("bias_initializer", "zeros"));
+            c.has("bias") ? c.optBoolean("bias", true) : c.optBoolean("use_bias", true),
+            c.has("init") ? Initializers.read(c, "init", "glorot_uniform")
+                : Initializers.read(c, "kernel_initializer", "glorot_uniform"),
+            Initializers.read(c, "bias_initializer", "zeros"));
+    Keras1.offKeys(c);
     c.finish();
     return d;
   }

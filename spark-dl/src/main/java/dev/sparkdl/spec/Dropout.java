@@ -44,10 +44,11 @@ public record Dropout(double rate) implements LayerSpec {
   }
 
   static Dropout read(Config c) {
-    if (!c.has("rate")) {
+    String key = c.has("p") ? "p" : "rate"; // Keras 1 spelled it p
+    if (!c.has(key)) {
       throw new SpecException("Dropout: the config lacks `rate` (a float in [0, 1)).");
     }
-    Dropout d = new Dropout(c.optDouble("rate", 0));
+    Dropout d = new Dropout(c.optDouble(key, 0));
     c.finish();
     return d;
   }

@@ -7,12 +7,16 @@ import java.util.Map;
 /**
  * Maps integer indices to learned vectors, as Keras' {@code Embedding}: input {@code (steps)} of
  * indices in {@code [0, input_dim)} (given as numbers), output {@code (steps, output_dim)};
- * initialised uniformly in ±0.05 as Keras does.
+ * initialised uniformly in ±0.05 as Keras does, or as {@code embeddings_initializer} says.
+ * Sequences of any length are accepted when the network has no input shape (Keras'
+ * {@code batch_input_shape: [null, null]}): the length comes from the data.
  *
  * @param inputDim the vocabulary size, &gt; 0
  * @param outputDim the vector size, &gt; 0
+ * @param embeddingsInitializer an {@link Initializers} form, Keras' default {@code random_uniform}
  */
-public record Embedding(int inputDim, int outputDim) implements LayerSpec {
+public record Embedding(int inputDim, int outputDim, String embeddingsInitializer)
+    implements LayerSpec {
 
   /** Validates. */
   public Embedding {
@@ -21,6 +25,15 @@ public record Embedding(int inputDim, int outputDim) implements LayerSpec {
           + " input_dim and output_dim. Received: input_dim=" + inputDim + ", output_dim="
           + outputDim);
     }
+    embeddingsInitializer = Initializers.check(embeddingsInitializer);
+  }
+
+  /**
+   * @param inputDim the vocabulary size
+   * @param outputDim the vector size
+   */
+  public Embedding(int inputDim, int outputDim) {
+    this(inputDim, outputDim, "random_uniform");
   }
 
   /** @return Embedding(input_dim, output_dim) */
@@ -38,6 +51,9 @@ public record Embedding(int inputDim, int outputDim) implements LayerSpec {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("input_dim", inputDim);
     c.put("output_dim", outputDim);
+    if (!"random_uniform".equals(embeddingsInitializer)) {
+      c.put("embeddings_initializer", Initializers.toKeras(embeddingsInitializer));
+    }
     return c;
   }
 
@@ -54,15 +70,15 @@ public record Embedding(int inputDim, int outputDim) implements LayerSpec {
   }
 
   static Embedding read(Config c) {
-    Embedding e = new Embedding(c.requiredInt("input_dim"), c.requiredInt("output_dim"));
-    String init = c.optIdentifier("embeddings_initializer", "uniform");
-    if (!List.of("uniform", "randomuniform", "random_uniform").contains(
-        init.toLowerCase(java.util.Locale.ROOT))) {
-      throw new SpecException("Embedding: embeddings_initializer=" + init + " is not supported;"
-          + " only uniform (the Keras default).");
-    }
+    int in = c.requiredInt("input_dim");
+    int out = c.requiredInt("output_dim");
+    String init = Initializers.read(c, c.has("init") ? "init" : "embeddings_initializer",
+        "random_uniform");
+    Embedding e = new Embedding(in, out, init);
     c.only("mask_zero", false);
-    c.ignore("embeddings_regularizer", "embeddings_constraint", "input_length", "sparse");
+    c.only("dropout", 0.0); // Keras 1
+    Keras1.offKeys(c);
+    c.ignore("input_length", "sparse");
     c.finish();
     return e;
   }

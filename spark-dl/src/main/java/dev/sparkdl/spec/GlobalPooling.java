@@ -61,6 +61,7 @@ public record GlobalPooling(String kind, int rank) implements LayerSpec {
   static LayerTypes.Reader reader(String kind, int rank) {
     return c -> {
       c.only("keepdims", false);
+      Keras1.dataFormat(c);
       c.finish();
       return new GlobalPooling(kind, rank);
     };

@@ -24,6 +24,7 @@ public final class LayerTypes {
 
   private static final Map<String, Reader> READERS = new LinkedHashMap<>();
   private static final Set<String> BUILT_IN = new java.util.HashSet<>();
+  private static final Map<String, Reader> ALIASES = new LinkedHashMap<>();
 
   /**
    * @param className a Keras class name, e.g. {@code BatchNormalization}
@@ -50,8 +51,13 @@ public final class LayerTypes {
       }
     }
     for (String kind : Recurrent.KINDS) {
-      READERS.put(kind, Recurrent.reader(kind));
+      READERS.put(kind, Recurrent.reader(kind, false));
     }
+    // other class names read as these layers: Keras 2's CuDNN layers, Keras 1's names
+    ALIASES.put("CuDNNLSTM", Recurrent.reader("LSTM", true));
+    ALIASES.put("CuDNNGRU", Recurrent.reader("GRU", true));
+    ALIASES.put("Convolution1D", Conv1D::read);
+    ALIASES.put("Convolution2D", Conv2D::read);
     READERS.put("Embedding", Embedding::read);
     BUILT_IN.addAll(READERS.keySet());
     for (LayerProvider p : java.util.ServiceLoader.load(LayerProvider.class)) {
@@ -88,7 +94,8 @@ public final class LayerTypes {
    * @throws SpecException for unknown names (listing the known ones) or bad arguments
    */
   public static LayerSpec read(String className, Map<String, ?> config) {
-    Reader reader = className == null ? null : READERS.get(className);
+    Reader reader = className == null ? null : READERS.getOrDefault(className,
+        ALIASES.get(className));
     if (reader == null) {
       throw new SpecException(
           "Unknown layer class_name '" + className + "'. Known layers: "

@@ -99,9 +99,14 @@ public record Pooling(String kind, List<Integer> poolSize, List<Integer> strides
 
   static LayerTypes.Reader reader(String kind, int rank) {
     return c -> {
-      List<Integer> pool = c.optInts("pool_size", rank, Collections.nCopies(rank, 2));
-      List<Integer> strides = c.optRaw("strides") != null ? c.optInts("strides", rank, null) : null;
-      Pooling p = new Pooling(kind, pool, strides, c.optString("padding", "valid"));
+      // Keras 1: pool_length and stride (1-D), border_mode
+      String poolKey = rank == 1 && c.has("pool_length") ? "pool_length" : "pool_size";
+      String strideKey = rank == 1 && c.has("stride") ? "stride" : "strides";
+      List<Integer> pool = c.optInts(poolKey, rank, Collections.nCopies(rank, 2));
+      List<Integer> strides = c.optRaw(strideKey) != null ? c.optInts(strideKey, rank, null) : null;
+      Pooling p = new Pooling(kind, pool, strides,
+          c.optString(c.has("border_mode") ? "border_mode" : "padding", "valid"));
+      Keras1.dataFormat(c);
       c.finish();
       return p;
     };

@@ -72,11 +72,12 @@ final class SpecJson {
   }
 
   static LayerSpec layerFromJson(String json) {
-    return layerFromTree(parse(json, "layer"), new ArrayList<>());
+    return layerFromTree(parse(json, "layer"), new ArrayList<>(), false);
   }
 
   /** Reads one layer; input-shape keys found in its config are moved to {@code inputShape}. */
-  private static LayerSpec layerFromTree(JsonNode node, List<List<Integer>> inputShape) {
+  private static LayerSpec layerFromTree(JsonNode node, List<List<Integer>> inputShape,
+      boolean first) {
     if (!node.isObject() || !node.path("class_name").isTextual()) {
       throw new SpecException(
           "A layer must be a JSON object {\"class_name\": ..., \"config\": {...}}. Received: "
@@ -88,17 +89,70 @@ final class SpecJson {
       throw new SpecException(cls + ": `config` must be a JSON object. Received: " + cfgNode);
     }
     Map<String, Object> cfg = toMap(cfgNode);
+    boolean found = false;
     for (String key : INPUT_SHAPE_KEYS) {
       if (cfg.containsKey(key)) {
+        Object raw = cfg.remove(key);
+        if (found || hasUnknownDims(raw, !"input_shape".equals(key))) {
+          found = true;
+          continue; // e.g. [null, null]: sequences of any length, the shape comes from the data
+        }
         Map<String, Object> one = new HashMap<>();
-        one.put(key, cfg.remove(key));
+        one.put(key, raw);
         List<Integer> shape = new Config(cls, one).optShape(key, !"input_shape".equals(key));
         if (shape != null) {
           inputShape.add(shape);
+          found = true;
         }
       }
     }
+    // Keras 1: input_dim (and input_length) declare the first layer's input shape; Keras 1
+    // writes input_dim on every Dense after build, so later layers' are dropped
+    if (!"Embedding".equals(cls) && cfg.containsKey("input_dim")) {
+      Object dim = cfg.remove("input_dim");
+      Object length = cfg.remove("input_length");
+      if (first && !found && dim instanceof Number d) {
+        if (length instanceof Number l) {
+          inputShape.add(List.of(l.intValue(), d.intValue()));
+        } else if (!cls.matches("(CuDNN)?(LSTM|GRU)|SimpleRNN")) {
+          inputShape.add(List.of(d.intValue()));
+        }
+      }
+    } else if ("Embedding".equals(cls) && first && !found
+        && cfg.get("input_length") instanceof Number l) {
+      inputShape.add(List.of(l.intValue()));
+    }
     return LayerTypes.read(cls, cfg);
+  }
+
+  /**
+   * Keras 1 and 2 computed hard_sigmoid as {@code clip(0.2x + 0.5, 0, 1)}, Keras 3 as {@code
+   * relu6(x + 3) / 6}: a file Keras 1 or 2 wrote names the former.
+   */
+  private static void keras2HardSigmoid(JsonNode node) {
+    if (node instanceof ObjectNode o) {
+      for (String key : List.of("activation", "recurrent_activation", "inner_activation")) {
+        if ("hard_sigmoid".equals(o.path(key).asText(null))) {
+          o.put(key, "hard_sigmoid_keras2");
+        }
+      }
+    }
+    for (JsonNode child : node) {
+      keras2HardSigmoid(child);
+    }
+  }
+
+  /** True if a shape has an unknown (null) axis besides the leading batch axis. */
+  private static boolean hasUnknownDims(Object raw, boolean batchDim) {
+    if (!(raw instanceof List<?> list)) {
+      return false;
+    }
+    for (int i = batchDim ? 1 : 0; i < list.size(); i++) {
+      if (list.get(i) == null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ----- Sequential -----
@@ -147,6 +201,10 @@ final class SpecJson {
     if (!layersNode.isArray()) {
       throw new SpecException("The Sequential config lacks its `layers` list.");
     }
+    String version = root.path("keras_version").asText("");
+    if (version.startsWith("1.") || version.startsWith("2.")) {
+      keras2HardSigmoid(layersNode);
+    }
     List<LayerSpec> layers = new ArrayList<>();
     List<List<Integer>> inputShape = new ArrayList<>();
     for (JsonNode ln : layersNode) {
@@ -154,7 +212,13 @@ final class SpecJson {
         if (!layers.isEmpty()) {
           throw new SpecException("An InputLayer may only come first in a Sequential network.");
         }
-        Config c = new Config("InputLayer", toMap(ln.get("config")));
+        Map<String, Object> inCfg = toMap(ln.get("config"));
+        if (hasUnknownDims(inCfg.get("batch_shape"), true)
+            || hasUnknownDims(inCfg.get("batch_input_shape"), true)
+            || hasUnknownDims(inCfg.get("shape"), false)) {
+          continue; // sequences of any length: the shape comes from the data
+        }
+        Config c = new Config("InputLayer", inCfg);
         List<Integer> shape = c.optShape("batch_shape", true);
         List<Integer> legacy = c.optShape("batch_input_shape", true);
         List<Integer> plain = c.optShape("shape", false);
@@ -168,7 +232,13 @@ final class SpecJson {
         continue;
       }
       int before = inputShape.size();
-      layers.add(layerFromTree(ln, inputShape));
+      try {
+        layers.add(layerFromTree(ln, inputShape, layers.isEmpty()));
+      } catch (SpecException e) {
+        String name = ln.path("config").path("name").asText("");
+        throw new SpecException("Layer " + layers.size() + " (" + ln.path("class_name").asText()
+            + (name.isEmpty() ? "" : " '" + name + "'") + "): " + e.getMessage(), e);
+      }
       if (inputShape.size() > before && layers.size() > 1) {
         throw new SpecException(
             "Only the first layer may declare an input shape; layer " + (layers.size() - 1)
@@ -240,6 +310,10 @@ final class SpecJson {
               + " Received: learning_rate=" + lrRaw);
     }
     Optimizer o = d.read(c, lr);
+    // Keras 3 writes ema_momentum (0.99) and ema_overwrite_frequency even with use_ema=false
+    if (!Boolean.TRUE.equals(c.optRaw("use_ema"))) {
+      c.ignore("ema_momentum", "ema_overwrite_frequency");
+    }
     if (!(o instanceof Optimizer.AdamW)) {
       Object wd = c.optRaw("weight_decay");
       if (wd instanceof Number n && n.doubleValue() != 0) {

@@ -1,0 +1,49 @@
+package dev.sparkdl.spec;
+
+import java.util.List;
+
+/**
+ * Arguments every layer reader shares across Keras versions: Keras 1's regularizer and constraint
+ * spellings (accepted when null), {@code dim_ordering} and {@code data_format} (channels-last
+ * only).
+ */
+final class Keras1 {
+  /** Keras 1 arguments that are accepted only when null (their "off" value). */
+  private static final List<String> OFF_WHEN_NULL =
+      List.of("W_regularizer", "b_regularizer", "U_regularizer", "W_constraint", "b_constraint",
+          "U_constraint", "W_learning_rate_multiplier", "b_learning_rate_multiplier",
+          "input_dtype");
+
+  private Keras1() {}
+
+  /**
+   * Accepts Keras 1's regularizer and constraint keys when null; refuses them otherwise, naming
+   * the layer and the argument.
+   */
+  static void offKeys(Config c) {
+    for (String k : OFF_WHEN_NULL) {
+      Object v = c.optRaw(k);
+      if (v != null && !"input_dtype".equals(k)) {
+        throw new SpecException(c.owner() + ": " + k + "=" + v + " is not supported; only null"
+            + " (no " + (k.contains("regularizer") ? "regularizer" : k.contains("constraint")
+                ? "constraint" : "multiplier") + ").");
+      }
+    }
+  }
+
+  /**
+   * Accepts {@code data_format: channels_last} (Keras 2/3) and {@code dim_ordering: tf|default}
+   * (Keras 1); refuses channels-first with the fix.
+   */
+  static void dataFormat(Config c) {
+    String df = c.optString("data_format", "channels_last");
+    String dim = c.optString("dim_ordering", "tf");
+    if (!"channels_last".equals(df) || !("tf".equals(dim) || "default".equals(dim))) {
+      String got = !"channels_last".equals(df) ? "data_format='" + df + "'"
+          : "dim_ordering='" + dim + "'";
+      throw new SpecException(c.owner() + ": " + got + " is not supported; spark-dl computes"
+          + " channels-last (data_format='channels_last', Keras' default). Rebuild the model with"
+          + " channels-last inputs, (height, width, channels) or (steps, channels).");
+    }
+  }
+}
