@@ -200,20 +200,29 @@ public final class KerasExport {
       c.put("scale", true);
     }
     if (l instanceof Recurrent r) {
-      c.put("use_bias", true);
+      // the spec writes its own recurrent options; Keras 3's defaults fill the rest
+      putIfAbsent(c, "use_bias", true);
       if (!"SimpleRNN".equals(r.kind())) {
-        c.put("recurrent_activation", "sigmoid");
+        if (!c.has("recurrent_activation")) {
+          c.put("recurrent_activation", "sigmoid");
+        }
       }
       if ("LSTM".equals(r.kind())) {
-        c.put("unit_forget_bias", true);
+        putIfAbsent(c, "unit_forget_bias", true);
       }
       if ("GRU".equals(r.kind())) {
-        c.put("reset_after", true);
+        putIfAbsent(c, "reset_after", true);
       }
-      c.put("return_state", false);
-      c.put("go_backwards", false);
-      c.put("stateful", false);
-      c.put("unroll", false);
+      putIfAbsent(c, "return_state", false);
+      putIfAbsent(c, "go_backwards", false);
+      putIfAbsent(c, "stateful", false);
+      putIfAbsent(c, "unroll", false);
+    }
+  }
+
+  private static void putIfAbsent(ObjectNode c, String key, boolean value) {
+    if (!c.has(key)) {
+      c.put(key, value);
     }
   }
 

@@ -131,8 +131,8 @@ public final class OnnxExport {
       return 4;
     } else if (l instanceof Embedding) {
       return 1;
-    } else if (l instanceof Recurrent) {
-      return 3;
+    } else if (l instanceof Recurrent r) {
+      return r.useBias() ? 3 : 2;
     } else if (l instanceof Activation || l instanceof Dropout || l instanceof Flatten
         || l instanceof Reshape || l instanceof Rescaling || l instanceof Pooling
         || l instanceof GlobalPooling) {
@@ -273,6 +273,20 @@ public final class OnnxExport {
   }
 
   private String recurrent(Recurrent r, List<Integer> shape, String x, List<Tensor> w) {
+    boolean standard = r.useBias() && !r.goBackwards()
+        && ("SimpleRNN".equals(r.kind())
+            ? List.of("tanh", "relu").contains(r.activation())
+            : "tanh".equals(r.activation()) && "sigmoid".equals(r.recurrentActivation()))
+        && (!"GRU".equals(r.kind()) || r.resetAfter());
+    if (!standard) {
+      throw new IllegalArgumentException("ONNX export supports " + r.kind() + " layers with"
+          + " use_bias, activation tanh" + ("SimpleRNN".equals(r.kind()) ? " or relu"
+          : ", recurrent_activation sigmoid") + ("GRU".equals(r.kind()) ? ", reset_after" : "")
+          + " and without go_backwards; this one has activation=" + r.activation()
+          + ", recurrent_activation=" + r.recurrentActivation() + ", use_bias=" + r.useBias()
+          + ", go_backwards=" + r.goBackwards() + ", reset_after=" + r.resetAfter()
+          + ". Export it as a Keras file (exportKeras) instead.");
+    }
     int u = r.units();
     int in = shape.get(1);
     int gates = r.gates();

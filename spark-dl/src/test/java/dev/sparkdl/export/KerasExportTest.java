@@ -59,6 +59,21 @@ class KerasExportTest {
   }
 
   @Test
+  void recurrentOptionsRoundTrip() throws Exception {
+    // the options read from Keras files travel out and back: LSTM with relu and hard_sigmoid,
+    // a GRU in Keras 2's reset_after=false form without bias, a SimpleRNN read backwards
+    Recurrent lstm = new Recurrent("LSTM", 6, "relu", true, "hard_sigmoid", true, false, 0, 0,
+        true, true, "glorot_uniform", "orthogonal", "zeros");
+    Recurrent gru = new Recurrent("GRU", 5, "tanh", true, "sigmoid", false, false, 0, 0, false,
+        true, "glorot_uniform", "orthogonal", "zeros");
+    Recurrent rnn = new Recurrent("SimpleRNN", 4, "tanh", false, "sigmoid", true, true, 0, 0,
+        true, true, "glorot_uniform", "orthogonal", "zeros");
+    Sequential s = Sequential.of(Embedding.of(20, 8), lstm, gru, rnn,
+        Dense.units(3).activation("softmax")).inputShape(10);
+    roundTrip(s, CompileOptions.of("categorical_crossentropy", "adam"), 10, true);
+  }
+
+  @Test
   void snakeCaseIsKeras() {
     assertEquals("conv2d", KerasExport.snakeCase("Conv2D"));
     assertEquals("max_pooling2d", KerasExport.snakeCase("MaxPooling2D"));

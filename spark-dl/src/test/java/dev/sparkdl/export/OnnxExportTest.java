@@ -97,6 +97,18 @@ public class OnnxExportTest {
   }
 
   @Test
+  void refusesARecurrentFormOnnxDoesNotComputeNamingIt() {
+    Recurrent backwards = new Recurrent("LSTM", 3, "tanh", false, "sigmoid", true, true, 0, 0,
+        true, true, "glorot_uniform", "orthogonal", "zeros");
+    Sequential s = Sequential.of(backwards, Dense.units(2)).inputShape(4, 2);
+    try (dev.sparkdl.engine.Network net = dev.sparkdl.engine.Network.create(s, null, 1)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> OnnxExport.toBytes(s, net.kerasWeights(), "test"));
+      assertTrue(e.getMessage().contains("go_backwards=true"), e.getMessage());
+    }
+  }
+
+  @Test
   void refusesAnUnknownLayerNamingIt() {
     Sequential s = Sequential.of(Dense.units(2), new dev.sparkdl.spec.LayerSpec() {
       @Override
