@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "spark-dl example programs. Each ends with one line RESULT {json}.",
     subcommands = {Quickstart.class, ForwardPass.class, Banknote.class, MnistExample.class,
-      Benchmark.class, CustomLayerExample.class, MnistCnn.class, Forecast.class, Scaling.class})
+      Benchmark.class, CustomLayerExample.class, MnistCnn.class, Forecast.class, Scaling.class,
+      KerasCheckExample.class})
 public final class Main implements Runnable {
 
   @Override

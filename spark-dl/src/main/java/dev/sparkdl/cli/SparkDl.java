@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
     name = "spark-dl",
     mixinStandardHelpOptions = true,
     versionProvider = SparkDl.Version.class,
-    description = "Train, score, evaluate, describe and plot Keras-style networks on Spark.",
+    description = "Train, score, evaluate, describe, plot, import and export Keras-style networks on Spark.",
     subcommands = {TrainCommand.class, ScoreCommand.class, EvaluateCommand.class,
-        SummaryCommand.class, PlotCommand.class, ExportCommand.class})
+        SummaryCommand.class, PlotCommand.class, ImportCommand.class, ExportCommand.class})
 public final class SparkDl implements Runnable {
   /** Exit code of a bad job file or command line. */
   public static final int BAD_INPUT = 2;

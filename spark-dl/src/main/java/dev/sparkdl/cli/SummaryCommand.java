@@ -27,8 +27,14 @@ final class SummaryCommand implements Callable<Integer> {
     NeuralNetModel nn = Cli.network(fitted, model);
     System.out.print(nn.network().summary());
     System.out.println("Compiled with: " + nn.compileOptions().toJson());
-    System.out.println("Trained: " + nn.history().size() + " epochs on " + nn.state().trainRows()
-        + " rows; last epoch " + nn.history().epochs().get(nn.history().size() - 1).logs());
+    if (nn.history().size() == 0) {
+      System.out.println("Trained: no epochs in spark-dl (weights set from outside, e.g. by"
+          + " import)");
+    } else {
+      System.out.println("Trained: " + nn.history().size() + " epochs on "
+          + nn.state().trainRows() + " rows; last epoch "
+          + nn.history().epochs().get(nn.history().size() - 1).logs());
+    }
     JsonNode provenance = provenance(spark, model);
     if (provenance != null) {
       System.out.println("Provenance: " + provenance);

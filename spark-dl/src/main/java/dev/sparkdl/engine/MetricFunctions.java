@@ -5,8 +5,10 @@ import java.util.List;
 
 /**
  * Per-batch metric sums on the activated outputs {@code p} and targets {@code y}: accuracy
- * (argmax match, or p &gt; 0.5 against y &gt; 0.5 for one output), mse and mae (per-sample mean
- * over the outputs, summed over the batch).
+ * (argmax match, or p &gt; 0.5 against y &gt; 0.5 for one output), binary_accuracy (Keras': each
+ * output thresholded at 0.5 and compared with its target; per-sample mean over the outputs,
+ * summed over the batch), mse and mae (per-sample mean over the outputs, summed over the
+ * batch).
  */
 final class MetricFunctions {
   private final List<String> names;
@@ -30,6 +32,9 @@ final class MetricFunctions {
                         .sum().getFloat()
                     : p.argMax(-1).eq(y.argMax(-1)).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                         .sum().getFloat();
+            case "binary_accuracy" ->
+                p.gt(0.5f).eq(y.gt(0.5f)).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                    .sum().getFloat() / k;
             case "mse" -> p.sub(y).square().sum().getFloat() / k;
             case "mae" -> p.sub(y).abs().sum().getFloat() / k;
             default -> throw new IllegalArgumentException("unknown metric " + names.get(i));

@@ -347,10 +347,12 @@ public final class Network implements AutoCloseable {
       Engines.gradMode(true);
       NDArray xs = step.create(inputs, batchShape(samples));
       NDArray ys = step.create(targets, new Shape(samples, outputSize));
+      float[][] varianceBefore = movingVariances();
       NDArray z = body.forward(store, new NDList(xs), true).singletonOrThrow();
       NDArray l = loss.compute(z, ys);
       JniUtils.backward((PtNDArray) l, (PtNDArray) step.ones(l.getShape()), false, false);
       Engines.gradMode(false);
+      keepKerasVarianceUpdate(varianceBefore, samples); // after backward: autograd saved it
       float lossValue = l.getFloat();
       if (!Float.isFinite(lossValue)) {
         throw new NonFiniteLossException(
@@ -367,6 +369,40 @@ public final class Network implements AutoCloseable {
       Engines.gradMode(false);
     }
     return stats;
+  }
+
+  private float[][] movingVariances() {
+    float[][] v = new float[norms.size()][];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = params.get(norms.get(i).varianceParam()).getArray().toFloatArray();
+    }
+    return v;
+  }
+
+  /**
+   * PyTorch moves the variance towards the unbiased batch variance ({@code n / (n - 1)} times
+   * the biased one); Keras towards the biased one. With {@code m} Keras' momentum, PyTorch left
+   * {@code new = m old + (1 - m) unbiased}; this rewrites it to {@code m old + (1 - m) biased =
+   * m old + (new - m old) (n - 1) / n}, where {@code n} counts the values per channel.
+   */
+  private void keepKerasVarianceUpdate(float[][] before, int samples) {
+    for (int i = 0; i < before.length; i++) {
+      NetworkBuilder.NormLayer norm = norms.get(i);
+      long n = (long) samples * norm.valuesPerSample();
+      if (n < 2) {
+        continue;
+      }
+      NDArray var = params.get(norm.varianceParam()).getArray();
+      float[] now = var.toFloatArray();
+      double m = norm.momentum();
+      double f = (n - 1) / (double) n;
+      float[] fixed = new float[now.length];
+      for (int c = 0; c < now.length; c++) {
+        double old = m * before[i][c];
+        fixed[c] = (float) (old + (now[c] - old) * f);
+      }
+      var.set(fixed);
+    }
   }
 
   /**

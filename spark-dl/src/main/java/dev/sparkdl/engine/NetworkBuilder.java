@@ -79,9 +79,11 @@ final class NetworkBuilder {
 
   /**
    * A BatchNormalization layer: its block's position among the body's children and the
-   * indices of its moving statistics in the parameter list.
+   * indices of its moving statistics in the parameter list, Keras' momentum, and the values
+   * each sample contributes per channel (the product of the spatial axes).
    */
-  record NormLayer(int child, int meanParam, int varianceParam) {}
+  record NormLayer(int child, int meanParam, int varianceParam, double momentum,
+      int valuesPerSample) {}
 
   /** A layer's block and, once initialised, how its parameters map to Keras. */
   private record Part(int layer, Block block, List<KerasWeight> keras,
@@ -96,6 +98,7 @@ final class NetworkBuilder {
     List<Part> parts = new ArrayList<>();
     List<Integer> normChildren = new ArrayList<>();
     List<Integer> normParts = new ArrayList<>();
+    List<double[]> normFacts = new ArrayList<>();
     List<LayerSpec> layers = spec.layers();
     String head = "linear";
     OutputHead output = OutputHead.of(spec);
@@ -156,6 +159,11 @@ final class NetworkBuilder {
             List.of("gamma", "beta", "moving_mean", "moving_variance")));
         normChildren.add(body.getChildren().size());
         normParts.add(parts.size() - 1);
+        int perSample = 1;
+        for (int d = 0; d < shape.size() - 1; d++) {
+          perSample *= shape.get(d);
+        }
+        normFacts.add(new double[] {b.momentum(), perSample});
         body.add(bn);
       } else if (layer instanceof Flatten) {
         body.add(Blocks.batchFlattenBlock());
@@ -224,7 +232,8 @@ final class NetworkBuilder {
           part.keras(), part.converter()));
       int n = normParts.indexOf(pi);
       if (n >= 0) {
-        norms.add(new NormLayer(normChildren.get(n), first + 2, first + 3));
+        norms.add(new NormLayer(normChildren.get(n), first + 2, first + 3, normFacts.get(n)[0],
+            (int) normFacts.get(n)[1]));
       }
     }
     return new Built(body, head, output.activation(), params, infos, weights, norms);

@@ -79,9 +79,11 @@ final class ContractResolver {
       opt = opt.withLearningRate(p.getLearningRate());
     }
     List<String> metrics = dev.sparkdl.spec.Metrics.check(Arrays.asList(p.getMetrics()));
-    if (!classifier && metrics.contains("accuracy")) {
+    String classification = metrics.stream()
+        .filter(dev.sparkdl.spec.Metrics::isClassification).findFirst().orElse(null);
+    if (!classifier && classification != null) {
       throw new IllegalArgumentException(
-          "Metric 'accuracy' is for classifiers; NeuralNetRegressor reports mse and mae. Use"
+          "Metric '" + classification + "' is for classifiers; NeuralNetRegressor reports mse and mae. Use"
               + " setMetrics(\"mse\", \"mae\") or NeuralNetClassifier.");
     }
     CompileOptions compile = new CompileOptions(loss, opt, metrics);

@@ -153,6 +153,53 @@ class NetworkTest {
   }
 
   @Test
+  void batchNormalizationMovesLikeKeras() {
+    // Keras: moving_mean = m mean_B + ...; moving_variance = m * 1 + (1 - m) * the biased batch
+    // variance (PyTorch's kernel would use the unbiased one, n / (n - 1) times larger)
+    Sequential spec = Sequential.of(BatchNormalization.defaults().momentum(0.9),
+        Dense.units(1).useBias(false)).inputShape(2);
+    float[] x = {1f, 10f, 2f, 20f, 4f, 40f, 7f, 70f};
+    float[] y = {0f, 0f, 0f, 0f};
+    try (Network net = Network.create(spec, CompileOptions.of("mse", "sgd"), 1)) {
+      net.trainBatch(x, y, 4);
+      List<Tensor> w = net.kerasWeights();
+      float[] mean = w.get(2).values();
+      float[] variance = w.get(3).values();
+      for (int c = 0; c < 2; c++) {
+        double mu = 0;
+        for (int r = 0; r < 4; r++) {
+          mu += x[2 * r + c] / 4.0;
+        }
+        double biased = 0;
+        for (int r = 0; r < 4; r++) {
+          biased += Math.pow(x[2 * r + c] - mu, 2) / 4;
+        }
+        assertEquals(0.1 * mu, mean[c], 1e-4 * (1 + mu), "moving_mean " + c);
+        assertEquals(0.9 + 0.1 * biased, variance[c], 1e-4 * (1 + biased),
+            "moving_variance " + c);
+      }
+    }
+  }
+
+  @Test
+  void binaryAccuracyThresholdsEveryOutput() {
+    // two sigmoid outputs per sample (multi-label): Keras averages (p > 0.5) == y over them
+    Sequential spec = Sequential.of(Dense.units(2).activation("sigmoid").useBias(false))
+        .inputShape(2);
+    float[] x = {2f, -1f, -3f, 0.5f, 1f, 1f};
+    float[] y = {1f, 1f, 0f, 1f, 0f, 1f};
+    try (Network net = Network.create(spec,
+        CompileOptions.of("binary_crossentropy", "sgd", "binary_accuracy", "accuracy"), 1)) {
+      net.setKerasWeights(List.of(Tensor.of(new float[][] {{1, 0}, {0, 1}})));
+      // p > 0.5: (T, F) vs (1, 1) -> 1/2; (F, T) vs (0, 1) -> 1; (T, T) vs (0, 1) -> 1/2
+      BatchStats s = net.evaluate(x, y, 3);
+      assertEquals((0.5 + 1 + 0.5) / 3, s.meanMetric(0), 1e-6);
+      // argmax-based accuracy differs: argmax (0, 1, 0) vs targets' (0, 1, 1) -> 2/3
+      assertEquals(2.0 / 3, s.meanMetric(1), 1e-6);
+    }
+  }
+
+  @Test
   void lossesMatchKerasValues() {
     // logits z = x·k for identity kernel: rows are the logits themselves
     Sequential soft = Sequential.of(Dense.units(3).activation("softmax").useBias(false)).inputShape(3);

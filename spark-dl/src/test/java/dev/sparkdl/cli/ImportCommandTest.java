@@ -1,0 +1,64 @@
+package dev.sparkdl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sparkdl.testing.SharedData;
+import dev.sparkdl.testing.TestSpark;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code spark-dl import}: Keras files in, a model directory the other commands read. */
+class ImportCommandTest {
+  @TempDir Path dir;
+
+  private String base() {
+    return SharedData.require("keras-models/examples/simple_sparse_xent")
+        .resolve("simple_sparse_xent_mlp_keras_2").toString();
+  }
+
+  @Test
+  void importsWeightsWithJsonAndTheModelIsReadable() throws IOException {
+    TestSpark.session();
+    String json = dev.sparkdl.testing.KerasFixtures.inferenceConfig(base() + "_model.h5", dir);
+    String out = dir.resolve("imported").toString();
+    Object[] run = CommandLineTest.run("import", "--keras", base() + "_model.h5",
+        "--weights-json", json, "--out", out);
+    assertEquals(0, run[0], run[1] + "" + run[2]);
+    JsonNode r = CommandLineTest.result(run);
+    assertEquals("NeuralNetClassificationModel", r.get("model").asText());
+    assertEquals("file", r.get("compile").asText());
+    Object[] summary = CommandLineTest.run("summary", "--model", out);
+    assertEquals(0, summary[0], summary[1] + "" + summary[2]);
+    assertTrue(summary[1].toString().contains("sparse_categorical_crossentropy"),
+        summary[1].toString());
+    Object[] again = CommandLineTest.run("import", "--keras", base() + "_model.h5",
+        "--weights-json", json, "--out", out);
+    assertEquals(SparkDl.BAD_INPUT, again[0]);
+    assertTrue(again[2].toString().contains("--overwrite"), again[2].toString());
+    Object[] replaced = CommandLineTest.run("import", "--keras", base() + "_model.h5",
+        "--weights-json", json, "--out", out, "--overwrite");
+    assertEquals(0, replaced[0], replaced[1] + "" + replaced[2]);
+  }
+
+  @Test
+  void badInputExitsWithTwo() {
+    TestSpark.session();
+    String out = dir.resolve("m").toString();
+    Object[] refused = CommandLineTest.run("import", "--keras",
+        SharedData.require("keras-models/examples/simple_lstm")
+            .resolve("simple_lstm_tf_keras_2_model.h5").toString(), "--out", out);
+    assertEquals(SparkDl.BAD_INPUT, refused[0], refused[1] + "" + refused[2]);
+    assertTrue(refused[2].toString().contains("not supported"), refused[2].toString());
+    Object[] missing = CommandLineTest.run("import", "--keras", dir.resolve("no.h5").toString(),
+        "--out", out);
+    assertEquals(SparkDl.BAD_INPUT, missing[0]);
+    Object[] task = CommandLineTest.run("import", "--keras", base() + "_model.h5", "--out", out,
+        "--task", "ranking");
+    assertEquals(SparkDl.BAD_INPUT, task[0]);
+    assertTrue(task[2].toString().contains("--task"), task[2].toString());
+  }
+}

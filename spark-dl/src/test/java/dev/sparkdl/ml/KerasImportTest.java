@@ -1,0 +1,188 @@
+package dev.sparkdl.ml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.sparkdl.engine.Tensor;
+import dev.sparkdl.testing.KerasFixtures;
+import dev.sparkdl.testing.SharedData;
+import dev.sparkdl.testing.TestSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keras files in: every Keras-written model of {@code ../shared/data/keras-models/examples} whose
+ * architecture the reader accepts computes Keras' recorded outputs within 1e-5; an imported
+ * model scores DataFrames, saves, loads and trains on.
+ */
+class KerasImportTest {
+  private static final String EXAMPLES = "keras-models/examples";
+
+  private static Path examples() {
+    return SharedData.require(EXAMPLES);
+  }
+
+  private static List<Path> models(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith("_model.h5")).sorted().toList();
+    }
+  }
+
+  private static String io(Path model) {
+    String n = model.toString();
+    return n.substring(0, n.length() - "_model.h5".length()) + "_inputs_and_outputs.h5";
+  }
+
+  @Test
+  void everyAcceptedKerasModelComputesKerasOutputs() throws IOException {
+    Path dir = examples();
+    List<String> mismatched = new ArrayList<>();
+    Map<String, String> refused = new TreeMap<>();
+    int matched = 0;
+    for (Path m : models(dir)) {
+      KerasCheck.Result r = KerasCheck.check(m.toString(), io(m));
+      String name = dir.relativize(m).toString();
+      switch (r.status()) {
+        case MATCHED -> matched++;
+        case MISMATCHED -> mismatched.add(name + ": " + r.reason());
+        case REFUSED -> refused.put(name, r.reason());
+      }
+    }
+    System.out.println("Keras examples: " + matched + " matched, " + mismatched.size()
+        + " mismatched, " + refused.size() + " refused by the current reader:");
+    refused.forEach((k, v) -> System.out.println("  refused " + k + ": " + v));
+    assertTrue(mismatched.isEmpty(), "mismatched: " + String.join("\n", mismatched));
+  }
+
+  private static String inferenceConfig(String modelH5, Path dir) throws IOException {
+    return KerasFixtures.inferenceConfig(modelH5, dir);
+  }
+
+  @Test
+  void kerasWeightsComputeKerasOutputsWithInferenceNeutralArgumentsRemoved(@TempDir Path tmp)
+      throws IOException {
+    Path dir = examples();
+    List<String> mismatched = new ArrayList<>();
+    Map<String, String> refused = new TreeMap<>();
+    Map<String, Double> matched = new TreeMap<>();
+    for (Path m : models(dir)) {
+      String name = dir.relativize(m).toString();
+      KerasModels.Imported imported;
+      try {
+        imported = KerasModels.read(m.toString(), inferenceConfig(m.toString(), tmp));
+      } catch (RuntimeException e) {
+        refused.put(name, e.getMessage());
+        continue;
+      }
+      KerasCheck.Result r = KerasCheck.compare(imported, io(m));
+      switch (r.status()) {
+        case MATCHED -> matched.put(name, r.maxAbsDiff());
+        case MISMATCHED -> mismatched.add(name + ": " + r.reason());
+        case REFUSED -> refused.put(name, r.reason());
+      }
+    }
+    System.out.println("Keras examples, inference-neutral arguments removed: " + matched.size()
+        + " matched, " + mismatched.size() + " mismatched, " + refused.size() + " refused");
+    matched.forEach((k, v) -> System.out.println("  matched " + k + " max abs diff " + v));
+    refused.forEach((k, v) -> System.out.println("  refused " + k + ": " + v));
+    assertTrue(mismatched.isEmpty(), "mismatched:\n" + String.join("\n", mismatched));
+    assertTrue(matched.size() >= 10, "too few examples loaded; refused: " + refused);
+  }
+
+  @Test
+  void weightsFileWithJsonEqualsWholeModel(@TempDir Path tmp) throws IOException {
+    Path dir = examples().resolve("simple_sparse_xent");
+    String base = dir.resolve("simple_sparse_xent_mlp_keras_2").toString();
+    String config = inferenceConfig(base + "_model.h5", tmp);
+    KerasModels.Imported whole = KerasModels.read(base + "_model.h5", config);
+    KerasModels.Imported split = KerasModels.read(base + "_weights.h5", config);
+    assertEquals(whole.network(), split.network());
+    assertEquals(whole.weights(), split.weights());
+    assertEquals("h5-weights", split.format());
+    assertEquals(KerasCheck.Status.MATCHED,
+        KerasCheck.compare(split, base + "_inputs_and_outputs.h5").status());
+  }
+
+  @Test
+  void compileOptionsOfTheFileAreUsed(@TempDir Path tmp) throws IOException {
+    String f = examples().resolve("simple_sparse_xent/simple_sparse_xent_mlp_keras_2_model.h5")
+        .toString();
+    KerasModels.Imported m = KerasModels.read(f, inferenceConfig(f, tmp));
+    assertNotNull(m.compile(), "training_config: " + m.compileNote());
+    System.out.println("compile options of " + f + ": " + m.compile().toJson());
+    assertEquals("sparse_categorical_crossentropy", m.compile().loss().name());
+    // Keras 2's RMSprop carries decay, which spark-dl does not take: class and rate are kept
+    assertEquals("RMSprop", m.compile().optimizer().className());
+    assertEquals(1e-4, m.compile().optimizer().learningRate(), 1e-9);
+    assertTrue(m.compileNote().contains("decay"), m.compileNote());
+    NeuralNetModel model = m.toModel(KerasModels.Task.AUTO);
+    assertInstanceOf(NeuralNetClassificationModel.class, model);
+    assertEquals(m.compile().optimizer(), model.compileOptions().optimizer());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> m.toModel(KerasModels.Task.REGRESSION));
+    assertTrue(e.getMessage().contains("Import it as a classifier"), e.getMessage());
+  }
+
+  @Test
+  void importedClassifierScoresSavesLoadsAndTrainsOn(@TempDir Path tmp) throws IOException {
+    String base = examples().resolve("simple_sparse_xent/simple_sparse_xent_mlp_keras_2")
+        .toString();
+    NeuralNetClassificationModel model = (NeuralNetClassificationModel) KerasModels.load(
+        base + "_model.h5", inferenceConfig(base + "_model.h5", tmp), KerasModels.Task.AUTO);
+    assertEquals(3, model.numClasses());
+    Tensor x = KerasModels.datasets(base + "_inputs_and_outputs.h5", "inputs").values()
+        .iterator().next();
+    Tensor y = KerasModels.datasets(base + "_inputs_and_outputs.h5", "outputs").values()
+        .iterator().next();
+    SparkSession spark = TestSpark.session();
+    int n = x.shape()[0];
+    int d = x.shape()[1];
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double[] v = new double[d];
+      for (int j = 0; j < d; j++) {
+        v[j] = x.values()[i * d + j];
+      }
+      rows.add(RowFactory.create(Vectors.dense(v), (double) (i % 3)));
+    }
+    StructType schema = new StructType().add("features", new VectorUDT())
+        .add("label", DataTypes.DoubleType);
+    Dataset<Row> data = spark.createDataFrame(rows, schema);
+    List<Row> scored = model.transform(data).select("probability").collectAsList();
+    for (int i = 0; i < n; i++) {
+      double[] p = scored.get(i).<Vector>getAs(0).toArray();
+      for (int k = 0; k < 3; k++) {
+        assertEquals(y.values()[i * 3 + k], p[k], 1e-5, "row " + i + " class " + k);
+      }
+    }
+    String saved = tmp.resolve("imported").toString();
+    model.write().save(saved);
+    NeuralNetClassificationModel loaded = NeuralNetClassificationModel.load(saved);
+    assertEquals(model.weights().totalValues(), loaded.weights().totalValues());
+    NeuralNetClassificationModel more = new NeuralNetClassifier().setLayers(loaded.network())
+        .setLoss("sparse_categorical_crossentropy").setInitialModel(loaded).setEpochs(2)
+        .setBatchSize(2).setVerbose(0).fit(data);
+    assertEquals(2, more.history().epochs().size());
+  }
+}
