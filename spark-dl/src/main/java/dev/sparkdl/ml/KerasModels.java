@@ -199,6 +199,29 @@ public final class KerasModels {
   }
 
   /**
+   * The file's Keras version written into its architecture JSON when the JSON lacks one (a
+   * whole-model .h5 keeps it as a separate attribute): the reader needs it for the arguments
+   * whose meaning changed between versions (hard_sigmoid in Keras 1 and 2).
+   */
+  private static String withVersion(String modelConfig, String version) {
+    if (version == null || "unknown".equals(version)) {
+      return modelConfig;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode root =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(modelConfig);
+      if (root instanceof com.fasterxml.jackson.databind.node.ObjectNode o
+          && !o.has("keras_version")) {
+        o.put("keras_version", version);
+        return o.toString();
+      }
+      return modelConfig;
+    } catch (java.io.IOException e) {
+      return modelConfig; // the reader reports bad JSON with its own message
+    }
+  }
+
+  /**
    * Reads the datasets of one group of an HDF5 file, e.g. {@code inputs} or {@code outputs} of
    * a Keras {@code *_inputs_and_outputs.h5}.
    *
@@ -209,7 +232,7 @@ public final class KerasModels {
   }
 
   private static Imported imported(String source, KerasFiles.Contents c) {
-    Sequential network = Sequential.fromJson(c.modelConfig());
+    Sequential network = Sequential.fromJson(withVersion(c.modelConfig(), c.kerasVersion()));
     if (network.inputShape() == null) {
       throw new IllegalArgumentException(source + ": the architecture declares no input shape"
           + " (batch_input_shape of the first layer); spark-dl needs it to build the network.");

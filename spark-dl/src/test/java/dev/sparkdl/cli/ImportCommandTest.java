@@ -49,10 +49,10 @@ class ImportCommandTest {
     TestSpark.session();
     String out = dir.resolve("m").toString();
     Object[] refused = CommandLineTest.run("import", "--keras",
-        SharedData.require("keras-models/examples/simple_lstm")
-            .resolve("simple_lstm_tf_keras_2_model.h5").toString(), "--out", out);
+        SharedData.require("keras-models/examples/conv1d")
+            .resolve("conv1d_k2_s1_d1_cf_same_model.h5").toString(), "--out", out);
     assertEquals(SparkDl.BAD_INPUT, refused[0], refused[1] + "" + refused[2]);
-    assertTrue(refused[2].toString().contains("not supported"), refused[2].toString());
+    assertTrue(refused[2].toString().contains("channels_first"), refused[2].toString());
     Object[] missing = CommandLineTest.run("import", "--keras", dir.resolve("no.h5").toString(),
         "--out", out);
     assertEquals(SparkDl.BAD_INPUT, missing[0]);

@@ -54,6 +54,84 @@ class KerasImportTest {
     return n.substring(0, n.length() - "_model.h5".length()) + "_inputs_and_outputs.h5";
   }
 
+  /**
+   * Four DL4J fixtures (one-step LSTM / SimpleRNN regressors, Keras 2.0.6 and 2.1.3) whose
+   * recorded outputs do not follow from the weights stored beside them: Keras' own formula,
+   * computed by hand below from those weights, gives what spark-dl gives (e.g. 6.859 for input
+   * 9.855 where the file records 9.867). They are checked against that formula instead.
+   */
+  static final java.util.Set<String> OUTPUTS_NOT_FROM_THEIR_WEIGHTS = java.util.Set.of(
+      "simple_lstm", "simple_flatten_lstm", "simple_rnn", "simple_flatten_rnn");
+
+  private static boolean notFromWeights(Path model) {
+    return OUTPUTS_NOT_FROM_THEIR_WEIGHTS.contains(model.getParent().getFileName().toString());
+  }
+
+  private static double act(String name, double x) {
+    return switch (name) {
+      case "tanh" -> Math.tanh(x);
+      case "sigmoid" -> 1 / (1 + Math.exp(-x));
+      case "hard_sigmoid_keras2" -> Math.max(0, Math.min(1, 0.2 * x + 0.5));
+      case "relu" -> Math.max(0, x);
+      case "linear" -> x;
+      default -> throw new AssertionError("no reference for " + name);
+    };
+  }
+
+  /**
+   * Keras' formula for a one-step recurrent layer (zero initial state) then Dense, from the
+   * file's weights in Keras' order: LSTM {@code c = i·g(z_c), h = o·g(c)}; SimpleRNN {@code h =
+   * g(z)}; {@code z = x·kernel + bias}.
+   */
+  private static double[] oneStepReference(KerasModels.Imported m, float[] x, int rows) {
+    dev.sparkdl.spec.Recurrent r = (dev.sparkdl.spec.Recurrent) m.network().layers().get(0);
+    dev.sparkdl.spec.Dense d = (dev.sparkdl.spec.Dense) m.network().layers()
+        .get(m.network().layers().size() - 1);
+    float[] k = m.weights().get(0).values();
+    float[] b = m.weights().get(2).values();
+    float[] dk = m.weights().get(3).values();
+    float[] db = m.weights().get(4).values();
+    int u = r.units();
+    double[] out = new double[rows];
+    for (int row = 0; row < rows; row++) {
+      double y = db[0];
+      for (int j = 0; j < u; j++) {
+        double h;
+        if ("LSTM".equals(r.kind())) {
+          double i = act(r.recurrentActivation(), x[row] * k[j] + b[j]);
+          double c = i * act(r.activation(), x[row] * k[2 * u + j] + b[2 * u + j]);
+          h = act(r.recurrentActivation(), x[row] * k[3 * u + j] + b[3 * u + j])
+              * act(r.activation(), c);
+        } else {
+          h = act(r.activation(), x[row] * k[j] + b[j]);
+        }
+        y += h * dk[j];
+      }
+      out[row] = act(d.activation(), y);
+    }
+    return out;
+  }
+
+  /** For the four fixtures above: spark-dl equals the hand formula, which differs from the file. */
+  private static String checkAgainstFormula(KerasModels.Imported m, Path model) {
+    Tensor x = KerasModels.datasets(io(model), "inputs").values().iterator().next();
+    Tensor recorded = KerasModels.datasets(io(model), "outputs").values().iterator().next();
+    int rows = x.shape()[0];
+    double[] reference = oneStepReference(m, x.values(), rows);
+    float[] ours = m.predict(x.values(), rows);
+    double ourDiff = 0;
+    double recordedDiff = 0;
+    for (int i = 0; i < rows; i++) {
+      ourDiff = Math.max(ourDiff, Math.abs(ours[i] - reference[i]));
+      recordedDiff = Math.max(recordedDiff, Math.abs(recorded.values()[i] - reference[i]));
+    }
+    assertTrue(ourDiff <= 1e-5, model + ": spark-dl vs Keras' formula " + ourDiff);
+    assertTrue(recordedDiff > 1, model + ": the recorded outputs now follow the formula ("
+        + recordedDiff + "); compare with them again");
+    return String.format(java.util.Locale.ROOT, "formula %.2e (file records %.1f off it)",
+        ourDiff, recordedDiff);
+  }
+
   @Test
   void everyAcceptedKerasModelComputesKerasOutputs() throws IOException {
     Path dir = examples();
@@ -61,8 +139,13 @@ class KerasImportTest {
     Map<String, String> refused = new TreeMap<>();
     int matched = 0;
     for (Path m : models(dir)) {
-      KerasCheck.Result r = KerasCheck.check(m.toString(), io(m));
       String name = dir.relativize(m).toString();
+      if (notFromWeights(m)) {
+        System.out.println("  " + name + ": " + checkAgainstFormula(KerasModels.read(m.toString()), m));
+        matched++;
+        continue;
+      }
+      KerasCheck.Result r = KerasCheck.check(m.toString(), io(m));
       switch (r.status()) {
         case MATCHED -> matched++;
         case MISMATCHED -> mismatched.add(name + ": " + r.reason());
@@ -93,6 +176,10 @@ class KerasImportTest {
         imported = KerasModels.read(m.toString(), inferenceConfig(m.toString(), tmp));
       } catch (RuntimeException e) {
         refused.put(name, e.getMessage());
+        continue;
+      }
+      if (notFromWeights(m)) {
+        System.out.println("  " + name + ": " + checkAgainstFormula(imported, m));
         continue;
       }
       KerasCheck.Result r = KerasCheck.compare(imported, io(m));
