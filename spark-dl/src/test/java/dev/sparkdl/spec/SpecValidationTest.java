@@ -43,7 +43,7 @@ class SpecValidationTest {
     m = fails(() -> Optimizer.named("adamax"));
     assertTrue(m.contains("Unknown optimizer 'adamax'. Valid optimizers: sgd, adam"), m);
     m = fails(() -> Metrics.check("f1"));
-    assertTrue(m.contains("Unknown metric 'f1'. Valid metrics: accuracy, mse, mae"), m);
+    assertTrue(m.contains("Unknown metric 'f1'. Valid metrics: accuracy, binary_accuracy, mse, mae"), m);
     m = fails(() -> Dense.units(2).kernelInitializer("orthogonl"));
     assertTrue(m.contains("Valid initializers: glorot_uniform"), m);
   }
