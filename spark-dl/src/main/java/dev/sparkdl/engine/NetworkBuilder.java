@@ -307,46 +307,93 @@ final class NetworkBuilder {
         c.filters(), c.biasInitializer()));
   }
 
+  /**
+   * Max or average pooling. Keras' 'same' padding ({@link Shapes#samePadding}: {@code total / 2}
+   * before, the rest after) is padded explicitly: with -inf for max pooling, so padded positions
+   * never win, and with zeros for average pooling, whose window sums are then divided by the
+   * number of real values in each window, as TensorFlow does.
+   */
   private static void pooling(SequentialBlock body, Pooling p, List<Integer> shape) {
     int rank = p.rank();
     long[] kernel = new long[rank];
     long[] stride = new long[rank];
-    long[] pad = new long[rank];
-    boolean ceil = false;
+    int[][] extra = new int[rank][];
+    long[] outDims = new long[rank];
+    int window = 1;
+    boolean same = "same".equals(p.padding());
     for (int a = 0; a < rank; a++) {
       kernel[a] = p.poolSize().get(a);
       stride[a] = p.strides().get(a);
-      if ("same".equals(p.padding())) {
-        int[] s = Shapes.samePadding(shape.get(a), p.poolSize().get(a), p.strides().get(a), 1);
-        if (s[0] == 0) {
-          ceil |= s[1] > 0; // only an extra position after: PyTorch's ceil mode
-        } else if (s[0] == s[1]) {
-          pad[a] = s[0];
-        } else {
-          throw new SpecException(p.className() + "(pool_size=" + p.poolSize() + ", strides="
-              + p.strides() + ", padding='same') pads " + s[0] + " before and " + s[1]
-              + " after on an input of " + shape.get(a) + "; this uneven case is not supported."
-              + " Use strides equal to the pool size, or padding='valid'.");
-        }
+      window *= p.poolSize().get(a);
+      if (same) {
+        extra[a] = Shapes.samePadding(shape.get(a), p.poolSize().get(a), p.strides().get(a), 1);
+        outDims[a] = (shape.get(a) + stride[a] - 1) / stride[a];
       }
     }
     Shape k = new Shape(kernel);
     Shape st = new Shape(stride);
-    Shape pd = new Shape(pad);
+    Shape pd = new Shape(new long[rank]);
     boolean max = "Max".equals(p.kind());
-    boolean ceilMode = ceil;
+    // for 'same' average pooling: the number of real values in each output window
+    float[] counts = same && !max ? realCounts(shape, p, extra, outDims) : null;
+    long[] countShape = new long[rank + 2];
+    countShape[0] = 1;
+    countShape[1] = 1;
+    System.arraycopy(outDims, 0, countShape, 2, rank);
+    float windowSize = window;
     int[] first = rank == 2 ? new int[] {0, 3, 1, 2} : new int[] {0, 2, 1};
     int[] back = rank == 2 ? new int[] {0, 2, 3, 1} : new int[] {0, 2, 1};
     body.add(lambda(x -> {
       NDArray cf = x.transpose(first);
       NDArray y;
-      if (rank == 2) {
-        y = max ? Pool.maxPool2d(cf, k, st, pd, ceilMode) : Pool.avgPool2d(cf, k, st, pd, ceilMode, false);
+      if (!same) {
+        y = pool(cf, max, rank, k, st, pd);
+      } else if (max) {
+        y = pool(padded(cf, extra, Float.NEGATIVE_INFINITY), true, rank, k, st, pd);
       } else {
-        y = max ? Pool.maxPool1d(cf, k, st, pd, ceilMode) : Pool.avgPool1d(cf, k, st, pd, ceilMode, false);
+        NDArray sums = pool(padded(cf, extra, 0f), false, rank, k, st, pd).mul(windowSize);
+        y = sums.div(cf.getManager().create(counts, new Shape(countShape)));
       }
       return y.transpose(back);
     }, p.className()));
+  }
+
+  /** Per output position, the product over axes of the real (non-padded) values its window holds. */
+  private static float[] realCounts(List<Integer> shape, Pooling p, int[][] extra, long[] outDims) {
+    int rank = p.rank();
+    int[][] perAxis = new int[rank][];
+    int total = 1;
+    for (int a = 0; a < rank; a++) {
+      int n = shape.get(a);
+      int kk = p.poolSize().get(a);
+      int s = p.strides().get(a);
+      perAxis[a] = new int[(int) outDims[a]];
+      for (int o = 0; o < outDims[a]; o++) {
+        int lo = o * s - extra[a][0];
+        perAxis[a][o] = Math.max(0, Math.min(n, lo + kk) - Math.max(0, lo));
+      }
+      total *= (int) outDims[a];
+    }
+    float[] c = new float[total];
+    for (int i = 0; i < total; i++) {
+      int rest = i;
+      int v = 1;
+      for (int a = rank - 1; a >= 0; a--) {
+        v *= perAxis[a][rest % (int) outDims[a]];
+        rest /= (int) outDims[a];
+      }
+      c[i] = v;
+    }
+    return c;
+  }
+
+  private static NDArray pool(NDArray cf, boolean max, int rank, Shape k, Shape st, Shape pd) {
+    if (rank == 2) {
+      return max ? Pool.maxPool2d(cf, k, st, pd, false)
+          : Pool.avgPool2d(cf, k, st, pd, false, true);
+    }
+    return max ? Pool.maxPool1d(cf, k, st, pd, false)
+        : Pool.avgPool1d(cf, k, st, pd, false, true);
   }
 
   private static void recurrent(SequentialBlock body, List<Part> parts, int i, Recurrent r,
@@ -398,25 +445,34 @@ final class NetworkBuilder {
     if (!any) {
       return;
     }
-    body.add(lambda(x -> {
-      NDArray y = x;
-      for (int a = 0; a < extra.length; a++) {
-        if (extra[a] == null) {
-          continue;
-        }
-        int axis = firstAxis + a;
-        NDList pieces = new NDList();
-        if (extra[a][0] > 0) {
-          pieces.add(y.getManager().full(withDim(y.getShape(), axis, extra[a][0]), value));
-        }
-        pieces.add(y);
-        if (extra[a][1] > 0) {
-          pieces.add(y.getManager().full(withDim(y.getShape(), axis, extra[a][1]), value));
-        }
+    body.add(lambda(x -> padded(x, extra, firstAxis, value), "same_padding"));
+  }
+
+  /** Pads channels-first spatial axes (from {@code firstAxis}) before and after as {@code extra} says. */
+  private static NDArray padded(NDArray x, int[][] extra, int firstAxis, float value) {
+    NDArray y = x;
+    for (int a = 0; a < extra.length; a++) {
+      if (extra[a] == null) {
+        continue;
+      }
+      int axis = firstAxis + a;
+      NDList pieces = new NDList();
+      if (extra[a][0] > 0) {
+        pieces.add(y.getManager().full(withDim(y.getShape(), axis, extra[a][0]), value));
+      }
+      pieces.add(y);
+      if (extra[a][1] > 0) {
+        pieces.add(y.getManager().full(withDim(y.getShape(), axis, extra[a][1]), value));
+      }
+      if (pieces.size() > 1) {
         y = NDArrays.concat(pieces, axis);
       }
-      return y;
-    }, "same_padding"));
+    }
+    return y;
+  }
+
+  private static NDArray padded(NDArray x, int[][] extra, float value) {
+    return padded(x, extra, 2, value);
   }
 
   private static Shape withDim(Shape s, int axis, long size) {
