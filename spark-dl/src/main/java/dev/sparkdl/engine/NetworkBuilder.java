@@ -117,19 +117,30 @@ final class NetworkBuilder {
         activation = d.activation();
       } else if (layer instanceof Conv2D c) {
         activation = c.activation();
-        conv2d(body, parts, i, c, shape);
+        List<Integer> in = toChannelsLast(body, c.dataFormat(), shape);
+        conv2d(body, parts, i, c, in);
+        backToChannelsFirst(body, c.dataFormat(), 2);
       } else if (layer instanceof Conv1D c) {
         activation = c.activation();
-        conv1d(body, parts, i, c, shape);
+        List<Integer> in = toChannelsLast(body, c.dataFormat(), shape);
+        conv1d(body, parts, i, c, in);
+        backToChannelsFirst(body, c.dataFormat(), 1);
       } else if (layer instanceof Pooling p) {
-        pooling(body, p, shape);
+        List<Integer> in = toChannelsLast(body, p.dataFormat(), shape);
+        pooling(body, p, in);
+        backToChannelsFirst(body, p.dataFormat(), p.rank());
       } else if (layer instanceof GlobalPooling g) {
         boolean max = "Max".equals(g.kind());
+        boolean first = "channels_first".equals(g.dataFormat());
         body.add(lambda(x -> {
-          // (batch, positions, channels): PyTorch's max reduces one axis at a time
-          NDArray flat = x.reshape(new Shape(x.getShape().get(0), -1,
-              x.getShape().get(x.getShape().dimension() - 1)));
-          return max ? flat.max(new int[] {1}) : flat.mean(new int[] {1});
+          // (batch, positions, channels) or (batch, channels, positions): PyTorch's max reduces
+          // one axis at a time
+          NDArray flat = first
+              ? x.reshape(new Shape(x.getShape().get(0), x.getShape().get(1), -1))
+              : x.reshape(new Shape(x.getShape().get(0), -1,
+                  x.getShape().get(x.getShape().dimension() - 1)));
+          int[] axis = {first ? 2 : 1};
+          return max ? flat.max(axis) : flat.mean(axis);
         }, g.className()));
       } else if (layer instanceof Recurrent r) {
         recurrent(body, parts, i, r, shape, rnd);
@@ -239,6 +250,29 @@ final class NetworkBuilder {
     return new Built(body, head, output.activation(), params, infos, weights, norms);
   }
 
+  /**
+   * A channels_first layer (Keras' data_format) computes channels-last like the others: its input
+   * {@code (batch, channels, spatial...)} is transposed before it and its output back after it.
+   *
+   * @return the layer's input shape, channels-last
+   */
+  private static List<Integer> toChannelsLast(SequentialBlock body, String format,
+      List<Integer> shape) {
+    if (!"channels_first".equals(format)) {
+      return shape;
+    }
+    int[] axes = shape.size() == 3 ? new int[] {0, 2, 3, 1} : new int[] {0, 2, 1};
+    body.add(lambda(x -> x.transpose(axes), "from_channels_first"));
+    return Shapes.channelsLast(shape);
+  }
+
+  private static void backToChannelsFirst(SequentialBlock body, String format, int rank) {
+    if ("channels_first".equals(format)) {
+      int[] axes = rank == 2 ? new int[] {0, 3, 1, 2} : new int[] {0, 2, 1};
+      body.add(lambda(x -> x.transpose(axes), "to_channels_first"));
+    }
+  }
+
   private static Part permuted(int layer, Block b, boolean bias,
       int[] kernelShape, int[] axes, String kernelInit, int units, String biasInit) {
     int[] biasShape = {units};
@@ -289,6 +323,8 @@ final class NetworkBuilder {
       int[] p = Shapes.samePadding(shape.get(0), c.kernelSize(), c.strides(), c.dilationRate());
       pad = Math.min(p[0], p[1]);
       extra[0] = new int[] {p[0] - pad, p[1] - pad};
+    } else if ("causal".equals(c.padding())) {
+      extra[0] = new int[] {(c.kernelSize() - 1) * c.dilationRate(), 0};
     }
     body.add(lambda(x -> x.transpose(0, 2, 1), "channels_first"));
     addPadding(body, extra, 2, 0f);
