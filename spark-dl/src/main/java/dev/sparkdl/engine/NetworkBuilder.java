@@ -55,7 +55,9 @@ import java.util.function.Supplier;
  * channels-first. Inputs stay channels-last between layers ({@code (batch, h, w, c)}, {@code
  * (batch, steps, c)}), and each convolution or pooling layer transposes to channels-first and
  * back around its kernel, so Flatten, Dense and saved weights see Keras' layout. Keras' 'same'
- * padding, which may put one more row after than before, is padded explicitly.
+ * padding, which may put one more row after than before, and Conv1D's 'causal' padding are
+ * padded explicitly. A layer with Keras' {@code data_format='channels_first'} gets {@code
+ * (batch, channels, spatial...)} and is wrapped in transposes to channels-last and back.
  *
  * <p>The network's final activation is split off as the "head": the body outputs pre-activation
  * values (logits), the loss works on them, and prediction applies the head.

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Keras' {@code GlobalAveragePooling1D/2D} and {@code GlobalMaxPooling1D/2D}: the mean or the
- * maximum over all spatial positions of channels-last input, giving one value per channel.
+ * maximum over all spatial positions of channels-last input (or channels-first with {@code
+ * data_format='channels_first'}), giving one value per channel.
  *
  * @param kind "Average" or "Max"
  * @param rank 1 (sequences) or 2 (images)

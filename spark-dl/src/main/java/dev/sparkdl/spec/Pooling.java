@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Keras' {@code MaxPooling1D}, {@code MaxPooling2D}, {@code AveragePooling1D} and {@code
- * AveragePooling2D} over channels-last input: a window of {@code pool_size} moved by {@code
+ * AveragePooling2D} over channels-last input (or channels-first with {@code
+ * data_format='channels_first'}): a window of {@code pool_size} moved by {@code
  * strides} (default: the pool size); {@code same} padding keeps {@code ceil(size / stride)}
  * positions and averages only over real values, as Keras does.
  *
