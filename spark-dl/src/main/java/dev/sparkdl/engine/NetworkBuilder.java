@@ -55,7 +55,9 @@ import java.util.function.Supplier;
  * channels-first. Inputs stay channels-last between layers ({@code (batch, h, w, c)}, {@code
  * (batch, steps, c)}), and each convolution or pooling layer transposes to channels-first and
  * back around its kernel, so Flatten, Dense and saved weights see Keras' layout. Keras' 'same'
- * padding, which may put one more row after than before, is padded explicitly.
+ * padding, which may put one more row after than before, and Conv1D's 'causal' padding are
+ * padded explicitly. A layer with Keras' {@code data_format='channels_first'} gets {@code
+ * (batch, channels, spatial...)} and is wrapped in transposes to channels-last and back.
  *
  * <p>The network's final activation is split off as the "head": the body outputs pre-activation
  * values (logits), the loss works on them, and prediction applies the head.
@@ -117,19 +119,30 @@ final class NetworkBuilder {
         activation = d.activation();
       } else if (layer instanceof Conv2D c) {
         activation = c.activation();
-        conv2d(body, parts, i, c, shape);
+        List<Integer> in = toChannelsLast(body, c.dataFormat(), shape);
+        conv2d(body, parts, i, c, in);
+        backToChannelsFirst(body, c.dataFormat(), 2);
       } else if (layer instanceof Conv1D c) {
         activation = c.activation();
-        conv1d(body, parts, i, c, shape);
+        List<Integer> in = toChannelsLast(body, c.dataFormat(), shape);
+        conv1d(body, parts, i, c, in);
+        backToChannelsFirst(body, c.dataFormat(), 1);
       } else if (layer instanceof Pooling p) {
-        pooling(body, p, shape);
+        List<Integer> in = toChannelsLast(body, p.dataFormat(), shape);
+        pooling(body, p, in);
+        backToChannelsFirst(body, p.dataFormat(), p.rank());
       } else if (layer instanceof GlobalPooling g) {
         boolean max = "Max".equals(g.kind());
+        boolean first = "channels_first".equals(g.dataFormat());
         body.add(lambda(x -> {
-          // (batch, positions, channels): PyTorch's max reduces one axis at a time
-          NDArray flat = x.reshape(new Shape(x.getShape().get(0), -1,
-              x.getShape().get(x.getShape().dimension() - 1)));
-          return max ? flat.max(new int[] {1}) : flat.mean(new int[] {1});
+          // (batch, positions, channels) or (batch, channels, positions): PyTorch's max reduces
+          // one axis at a time
+          NDArray flat = first
+              ? x.reshape(new Shape(x.getShape().get(0), x.getShape().get(1), -1))
+              : x.reshape(new Shape(x.getShape().get(0), -1,
+                  x.getShape().get(x.getShape().dimension() - 1)));
+          int[] axis = {first ? 2 : 1};
+          return max ? flat.max(axis) : flat.mean(axis);
         }, g.className()));
       } else if (layer instanceof Recurrent r) {
         recurrent(body, parts, i, r, shape, rnd);
@@ -239,6 +252,29 @@ final class NetworkBuilder {
     return new Built(body, head, output.activation(), params, infos, weights, norms);
   }
 
+  /**
+   * A channels_first layer (Keras' data_format) computes channels-last like the others: its input
+   * {@code (batch, channels, spatial...)} is transposed before it and its output back after it.
+   *
+   * @return the layer's input shape, channels-last
+   */
+  private static List<Integer> toChannelsLast(SequentialBlock body, String format,
+      List<Integer> shape) {
+    if (!"channels_first".equals(format)) {
+      return shape;
+    }
+    int[] axes = shape.size() == 3 ? new int[] {0, 2, 3, 1} : new int[] {0, 2, 1};
+    body.add(lambda(x -> x.transpose(axes), "from_channels_first"));
+    return Shapes.channelsLast(shape);
+  }
+
+  private static void backToChannelsFirst(SequentialBlock body, String format, int rank) {
+    if ("channels_first".equals(format)) {
+      int[] axes = rank == 2 ? new int[] {0, 3, 1, 2} : new int[] {0, 2, 1};
+      body.add(lambda(x -> x.transpose(axes), "to_channels_first"));
+    }
+  }
+
   private static Part permuted(int layer, Block b, boolean bias,
       int[] kernelShape, int[] axes, String kernelInit, int units, String biasInit) {
     int[] biasShape = {units};
@@ -289,6 +325,8 @@ final class NetworkBuilder {
       int[] p = Shapes.samePadding(shape.get(0), c.kernelSize(), c.strides(), c.dilationRate());
       pad = Math.min(p[0], p[1]);
       extra[0] = new int[] {p[0] - pad, p[1] - pad};
+    } else if ("causal".equals(c.padding())) {
+      extra[0] = new int[] {(c.kernelSize() - 1) * c.dilationRate(), 0};
     }
     body.add(lambda(x -> x.transpose(0, 2, 1), "channels_first"));
     addPadding(body, extra, 2, 0f);
@@ -307,46 +345,93 @@ final class NetworkBuilder {
         c.filters(), c.biasInitializer()));
   }
 
+  /**
+   * Max or average pooling. Keras' 'same' padding ({@link Shapes#samePadding}: {@code total / 2}
+   * before, the rest after) is padded explicitly: with -inf for max pooling, so padded positions
+   * never win, and with zeros for average pooling, whose window sums are then divided by the
+   * number of real values in each window, as TensorFlow does.
+   */
   private static void pooling(SequentialBlock body, Pooling p, List<Integer> shape) {
     int rank = p.rank();
     long[] kernel = new long[rank];
     long[] stride = new long[rank];
-    long[] pad = new long[rank];
-    boolean ceil = false;
+    int[][] extra = new int[rank][];
+    long[] outDims = new long[rank];
+    int window = 1;
+    boolean same = "same".equals(p.padding());
     for (int a = 0; a < rank; a++) {
       kernel[a] = p.poolSize().get(a);
       stride[a] = p.strides().get(a);
-      if ("same".equals(p.padding())) {
-        int[] s = Shapes.samePadding(shape.get(a), p.poolSize().get(a), p.strides().get(a), 1);
-        if (s[0] == 0) {
-          ceil |= s[1] > 0; // only an extra position after: PyTorch's ceil mode
-        } else if (s[0] == s[1]) {
-          pad[a] = s[0];
-        } else {
-          throw new SpecException(p.className() + "(pool_size=" + p.poolSize() + ", strides="
-              + p.strides() + ", padding='same') pads " + s[0] + " before and " + s[1]
-              + " after on an input of " + shape.get(a) + "; this uneven case is not supported."
-              + " Use strides equal to the pool size, or padding='valid'.");
-        }
+      window *= p.poolSize().get(a);
+      if (same) {
+        extra[a] = Shapes.samePadding(shape.get(a), p.poolSize().get(a), p.strides().get(a), 1);
+        outDims[a] = (shape.get(a) + stride[a] - 1) / stride[a];
       }
     }
     Shape k = new Shape(kernel);
     Shape st = new Shape(stride);
-    Shape pd = new Shape(pad);
+    Shape pd = new Shape(new long[rank]);
     boolean max = "Max".equals(p.kind());
-    boolean ceilMode = ceil;
+    // for 'same' average pooling: the number of real values in each output window
+    float[] counts = same && !max ? realCounts(shape, p, extra, outDims) : null;
+    long[] countShape = new long[rank + 2];
+    countShape[0] = 1;
+    countShape[1] = 1;
+    System.arraycopy(outDims, 0, countShape, 2, rank);
+    float windowSize = window;
     int[] first = rank == 2 ? new int[] {0, 3, 1, 2} : new int[] {0, 2, 1};
     int[] back = rank == 2 ? new int[] {0, 2, 3, 1} : new int[] {0, 2, 1};
     body.add(lambda(x -> {
       NDArray cf = x.transpose(first);
       NDArray y;
-      if (rank == 2) {
-        y = max ? Pool.maxPool2d(cf, k, st, pd, ceilMode) : Pool.avgPool2d(cf, k, st, pd, ceilMode, false);
+      if (!same) {
+        y = pool(cf, max, rank, k, st, pd);
+      } else if (max) {
+        y = pool(padded(cf, extra, Float.NEGATIVE_INFINITY), true, rank, k, st, pd);
       } else {
-        y = max ? Pool.maxPool1d(cf, k, st, pd, ceilMode) : Pool.avgPool1d(cf, k, st, pd, ceilMode, false);
+        NDArray sums = pool(padded(cf, extra, 0f), false, rank, k, st, pd).mul(windowSize);
+        y = sums.div(cf.getManager().create(counts, new Shape(countShape)));
       }
       return y.transpose(back);
     }, p.className()));
+  }
+
+  /** Per output position, the product over axes of the real (non-padded) values its window holds. */
+  private static float[] realCounts(List<Integer> shape, Pooling p, int[][] extra, long[] outDims) {
+    int rank = p.rank();
+    int[][] perAxis = new int[rank][];
+    int total = 1;
+    for (int a = 0; a < rank; a++) {
+      int n = shape.get(a);
+      int kk = p.poolSize().get(a);
+      int s = p.strides().get(a);
+      perAxis[a] = new int[(int) outDims[a]];
+      for (int o = 0; o < outDims[a]; o++) {
+        int lo = o * s - extra[a][0];
+        perAxis[a][o] = Math.max(0, Math.min(n, lo + kk) - Math.max(0, lo));
+      }
+      total *= (int) outDims[a];
+    }
+    float[] c = new float[total];
+    for (int i = 0; i < total; i++) {
+      int rest = i;
+      int v = 1;
+      for (int a = rank - 1; a >= 0; a--) {
+        v *= perAxis[a][rest % (int) outDims[a]];
+        rest /= (int) outDims[a];
+      }
+      c[i] = v;
+    }
+    return c;
+  }
+
+  private static NDArray pool(NDArray cf, boolean max, int rank, Shape k, Shape st, Shape pd) {
+    if (rank == 2) {
+      return max ? Pool.maxPool2d(cf, k, st, pd, false)
+          : Pool.avgPool2d(cf, k, st, pd, false, true);
+    }
+    return max ? Pool.maxPool1d(cf, k, st, pd, false)
+        : Pool.avgPool1d(cf, k, st, pd, false, true);
   }
 
   private static void recurrent(SequentialBlock body, List<Part> parts, int i, Recurrent r,
@@ -398,25 +483,34 @@ final class NetworkBuilder {
     if (!any) {
       return;
     }
-    body.add(lambda(x -> {
-      NDArray y = x;
-      for (int a = 0; a < extra.length; a++) {
-        if (extra[a] == null) {
-          continue;
-        }
-        int axis = firstAxis + a;
-        NDList pieces = new NDList();
-        if (extra[a][0] > 0) {
-          pieces.add(y.getManager().full(withDim(y.getShape(), axis, extra[a][0]), value));
-        }
-        pieces.add(y);
-        if (extra[a][1] > 0) {
-          pieces.add(y.getManager().full(withDim(y.getShape(), axis, extra[a][1]), value));
-        }
+    body.add(lambda(x -> padded(x, extra, firstAxis, value), "same_padding"));
+  }
+
+  /** Pads channels-first spatial axes (from {@code firstAxis}) before and after as {@code extra} says. */
+  private static NDArray padded(NDArray x, int[][] extra, int firstAxis, float value) {
+    NDArray y = x;
+    for (int a = 0; a < extra.length; a++) {
+      if (extra[a] == null) {
+        continue;
+      }
+      int axis = firstAxis + a;
+      NDList pieces = new NDList();
+      if (extra[a][0] > 0) {
+        pieces.add(y.getManager().full(withDim(y.getShape(), axis, extra[a][0]), value));
+      }
+      pieces.add(y);
+      if (extra[a][1] > 0) {
+        pieces.add(y.getManager().full(withDim(y.getShape(), axis, extra[a][1]), value));
+      }
+      if (pieces.size() > 1) {
         y = NDArrays.concat(pieces, axis);
       }
-      return y;
-    }, "same_padding"));
+    }
+    return y;
+  }
+
+  private static NDArray padded(NDArray x, int[][] extra, float value) {
+    return padded(x, extra, 2, value);
   }
 
   private static Shape withDim(Shape s, int axis, long size) {

@@ -81,6 +81,11 @@ public final class OnnxExport {
     List<LayerSpec> layers = spec.layers();
     for (int i = 0; i < layers.size(); i++) {
       LayerSpec layer = layers.get(i);
+      if (channelsFirst(layer)) {
+        throw new IllegalArgumentException("Layer " + i + " (" + layer.className() + ") cannot"
+            + " be exported to ONNX: data_format='channels_first' is not translated; export a"
+            + " channels-last network.");
+      }
       int need = weightCount(layer);
       if (need < 0) {
         throw new IllegalArgumentException("Layer " + i + " (" + layer.className() + ") cannot"
@@ -117,6 +122,13 @@ public final class OnnxExport {
         .message(7, graph)
         .message(8, new Proto().string(1, "").varint(2, OPSET))
         .toByteArray();
+  }
+
+  private static boolean channelsFirst(LayerSpec l) {
+    String f = l instanceof Conv2D c ? c.dataFormat() : l instanceof Conv1D c ? c.dataFormat()
+        : l instanceof Pooling p ? p.dataFormat()
+        : l instanceof GlobalPooling g ? g.dataFormat() : "channels_last";
+    return "channels_first".equals(f);
   }
 
   /** @return how many Keras arrays the layer holds, -1 if it cannot be exported */
@@ -267,6 +279,10 @@ public final class OnnxExport {
             dilations.get(a));
         pads[a] = p[0];
         pads[n + a] = p[1];
+      }
+    } else if ("causal".equals(padding)) {
+      for (int a = 0; a < n; a++) {
+        pads[a] = (kernel.get(a) - 1) * dilations.get(a); // all before: Keras' causal Conv1D
       }
     }
     return pads;

@@ -75,7 +75,8 @@ public final class KerasModels {
     /**
      * Inference without Spark: builds the network, sets the weights and predicts.
      *
-     * @param inputs {@code samples × prod(inputShape)} values, channels last
+     * @param inputs {@code samples × prod(inputShape)} values in the network's input layout
+     *     (channels last, or channels first for a {@code channels_first} first layer)
      * @param samples the number of samples
      * @return the network's (activated) outputs, {@code samples × outputSize}
      */

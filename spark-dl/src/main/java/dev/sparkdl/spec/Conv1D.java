@@ -12,12 +12,15 @@ import java.util.Map;
  * @param filters output channels, &gt; 0
  * @param kernelSize the window length
  * @param strides the step, default 1
- * @param padding valid (default) or same
+ * @param padding valid (default), same, or causal (Keras: {@code (kernel_size - 1) *
+ *     dilation_rate} zeros before the sequence, so no output sees later steps)
  * @param activation an {@link Activations} name
  * @param dilationRate default 1
  * @param useBias whether to add a bias per filter
  * @param kernelInitializer default glorot_uniform
  * @param biasInitializer default zeros
+ * @param dataFormat channels_last (default, input {@code (steps, channels)}) or channels_first
+ *     (input {@code (channels, steps)}, output {@code (filters, steps')})
  */
 public record Conv1D(
     int filters,
@@ -28,8 +31,16 @@ public record Conv1D(
     int dilationRate,
     boolean useBias,
     String kernelInitializer,
-    String biasInitializer)
+    String biasInitializer,
+    String dataFormat)
     implements LayerSpec {
+
+  /** A channels-last convolution. */
+  public Conv1D(int filters, int kernelSize, int strides, String padding, String activation,
+      int dilationRate, boolean useBias, String kernelInitializer, String biasInitializer) {
+    this(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
+        kernelInitializer, biasInitializer, "channels_last");
+  }
 
   /** Validates. */
   public Conv1D {
@@ -39,10 +50,11 @@ public record Conv1D(
           + ", kernel_size=" + kernelSize + ", strides=" + strides + ", dilation_rate="
           + dilationRate);
     }
-    padding = Shapes.padding("Conv1D", padding);
+    padding = Shapes.padding("Conv1D", padding, List.of("valid", "same", "causal"));
     activation = Activations.check(activation);
     kernelInitializer = Initializers.check(kernelInitializer);
     biasInitializer = Initializers.check(biasInitializer);
+    dataFormat = Shapes.dataFormat("Conv1D", dataFormat);
   }
 
   /** @return a convolution with these filters and window, Keras' defaults otherwise */
@@ -54,13 +66,19 @@ public record Conv1D(
   /** @return a copy with another activation */
   public Conv1D activation(String activation) {
     return new Conv1D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer);
+        kernelInitializer, biasInitializer, dataFormat);
+  }
+
+  /** @return a copy with another data format (channels_last or channels_first) */
+  public Conv1D dataFormat(String dataFormat) {
+    return new Conv1D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
+        kernelInitializer, biasInitializer, dataFormat);
   }
 
   /** @return a copy with another padding */
   public Conv1D padding(String padding) {
     return new Conv1D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer);
+        kernelInitializer, biasInitializer, dataFormat);
   }
 
   @Override
@@ -80,18 +98,24 @@ public record Conv1D(
     c.put("use_bias", useBias);
     c.put("kernel_initializer", Initializers.toKeras(kernelInitializer));
     c.put("bias_initializer", Initializers.toKeras(biasInitializer));
+    if ("channels_first".equals(dataFormat)) {
+      c.put("data_format", dataFormat);
+    }
     return c;
   }
 
   @Override
   public List<Integer> outputShape(List<Integer> input) {
-    return Shapes.spatial("Conv1D(" + filters + ", " + kernelSize + ")", "kernel", input,
-        List.of(kernelSize), List.of(strides), List.of(dilationRate), padding, filters);
+    return Shapes.inFormat(dataFormat, input, in -> Shapes.spatial("Conv1D(" + filters + ", "
+        + kernelSize + ")", "kernel", in, List.of(kernelSize), List.of(strides),
+        List.of(dilationRate), padding, filters));
   }
 
   @Override
   public long paramCount(List<Integer> input) {
-    return (long) kernelSize * input.get(input.size() - 1) * filters + (useBias ? filters : 0);
+    int channels = "channels_first".equals(dataFormat) ? input.get(0)
+        : input.get(input.size() - 1);
+    return (long) kernelSize * channels * filters + (useBias ? filters : 0);
   }
 
   static Conv1D read(Config c) {
@@ -106,9 +130,8 @@ public record Conv1D(
         k1 ? c.optBoolean("bias", true) : c.optBoolean("use_bias", true),
         k1 ? Initializers.read(c, "init", "glorot_uniform")
             : Initializers.read(c, "kernel_initializer", "glorot_uniform"),
-        Initializers.read(c, "bias_initializer", "zeros"));
+        Initializers.read(c, "bias_initializer", "zeros"), Keras1.dataFormatOf(c));
     c.only("groups", 1);
-    Keras1.dataFormat(c);
     Keras1.offKeys(c);
     c.finish();
     return v;

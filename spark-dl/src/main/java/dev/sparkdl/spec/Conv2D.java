@@ -20,6 +20,8 @@ import java.util.Map;
  * @param useBias whether to add a bias per filter
  * @param kernelInitializer default glorot_uniform
  * @param biasInitializer default zeros
+ * @param dataFormat channels_last (default, input {@code (height, width, channels)}) or
+ *     channels_first (input {@code (channels, height, width)})
  */
 public record Conv2D(
     int filters,
@@ -30,8 +32,17 @@ public record Conv2D(
     List<Integer> dilationRate,
     boolean useBias,
     String kernelInitializer,
-    String biasInitializer)
+    String biasInitializer,
+    String dataFormat)
     implements LayerSpec {
+
+  /** A channels-last convolution. */
+  public Conv2D(int filters, List<Integer> kernelSize, List<Integer> strides, String padding,
+      String activation, List<Integer> dilationRate, boolean useBias, String kernelInitializer,
+      String biasInitializer) {
+    this(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
+        kernelInitializer, biasInitializer, "channels_last");
+  }
 
   /** Validates. */
   public Conv2D {
@@ -46,6 +57,7 @@ public record Conv2D(
     activation = Activations.check(activation);
     kernelInitializer = Initializers.check(kernelInitializer);
     biasInitializer = Initializers.check(biasInitializer);
+    dataFormat = Shapes.dataFormat("Conv2D", dataFormat);
   }
 
   private static List<Integer> pair(String key, List<Integer> v) {
@@ -65,31 +77,37 @@ public record Conv2D(
   /** @return a copy with another kernel size */
   public Conv2D kernelSize(int height, int width) {
     return new Conv2D(filters, List.of(height, width), strides, padding, activation, dilationRate,
-        useBias, kernelInitializer, biasInitializer);
+        useBias, kernelInitializer, biasInitializer, dataFormat);
   }
 
   /** @return a copy with other strides */
   public Conv2D strides(int height, int width) {
     return new Conv2D(filters, kernelSize, List.of(height, width), padding, activation,
-        dilationRate, useBias, kernelInitializer, biasInitializer);
+        dilationRate, useBias, kernelInitializer, biasInitializer, dataFormat);
   }
 
   /** @return a copy with another padding (valid or same) */
   public Conv2D padding(String padding) {
     return new Conv2D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer);
+        kernelInitializer, biasInitializer, dataFormat);
+  }
+
+  /** @return a copy with another data format (channels_last or channels_first) */
+  public Conv2D dataFormat(String dataFormat) {
+    return new Conv2D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
+        kernelInitializer, biasInitializer, dataFormat);
   }
 
   /** @return a copy with another activation */
   public Conv2D activation(String activation) {
     return new Conv2D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer);
+        kernelInitializer, biasInitializer, dataFormat);
   }
 
   /** @return a copy with another dilation rate */
   public Conv2D dilationRate(int height, int width) {
     return new Conv2D(filters, kernelSize, strides, padding, activation, List.of(height, width),
-        useBias, kernelInitializer, biasInitializer);
+        useBias, kernelInitializer, biasInitializer, dataFormat);
   }
 
   @Override
@@ -109,18 +127,23 @@ public record Conv2D(
     c.put("use_bias", useBias);
     c.put("kernel_initializer", Initializers.toKeras(kernelInitializer));
     c.put("bias_initializer", Initializers.toKeras(biasInitializer));
+    if ("channels_first".equals(dataFormat)) {
+      c.put("data_format", dataFormat);
+    }
     return c;
   }
 
   @Override
   public List<Integer> outputShape(List<Integer> input) {
-    return Shapes.spatial(describe(), "kernel", input, kernelSize, strides, dilationRate, padding,
-        filters);
+    return Shapes.inFormat(dataFormat, input, in -> Shapes.spatial(describe(), "kernel", in,
+        kernelSize, strides, dilationRate, padding, filters));
   }
 
   @Override
   public long paramCount(List<Integer> input) {
-    return (long) kernelSize.get(0) * kernelSize.get(1) * input.get(input.size() - 1) * filters
+    int channels = "channels_first".equals(dataFormat) ? input.get(0)
+        : input.get(input.size() - 1);
+    return (long) kernelSize.get(0) * kernelSize.get(1) * channels * filters
         + (useBias ? filters : 0);
   }
 
@@ -140,9 +163,8 @@ public record Conv2D(
         k1 ? c.optBoolean("bias", true) : c.optBoolean("use_bias", true),
         k1 ? Initializers.read(c, "init", "glorot_uniform")
             : Initializers.read(c, "kernel_initializer", "glorot_uniform"),
-        Initializers.read(c, "bias_initializer", "zeros"));
+        Initializers.read(c, "bias_initializer", "zeros"), Keras1.dataFormatOf(c));
     c.only("groups", 1);
-    Keras1.dataFormat(c);
     Keras1.offKeys(c);
     c.finish();
     return v;

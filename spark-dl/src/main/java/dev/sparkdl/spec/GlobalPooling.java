@@ -6,12 +6,19 @@ import java.util.Map;
 
 /**
  * Keras' {@code GlobalAveragePooling1D/2D} and {@code GlobalMaxPooling1D/2D}: the mean or the
- * maximum over all spatial positions of channels-last input, giving one value per channel.
+ * maximum over all spatial positions of channels-last input (or channels-first with {@code
+ * data_format='channels_first'}), giving one value per channel.
  *
  * @param kind "Average" or "Max"
  * @param rank 1 (sequences) or 2 (images)
+ * @param dataFormat channels_last (default) or channels_first (channels before the spatial axes)
  */
-public record GlobalPooling(String kind, int rank) implements LayerSpec {
+public record GlobalPooling(String kind, int rank, String dataFormat) implements LayerSpec {
+
+  /** A channels-last global pooling. */
+  public GlobalPooling(String kind, int rank) {
+    this(kind, rank, "channels_last");
+  }
 
   /** Validates. */
   public GlobalPooling {
@@ -19,6 +26,12 @@ public record GlobalPooling(String kind, int rank) implements LayerSpec {
       throw new SpecException("GlobalPooling needs kind Max or Average and rank 1 or 2. Received:"
           + " " + kind + ", " + rank);
     }
+    dataFormat = Shapes.dataFormat("Global" + kind + "Pooling" + rank + "D", dataFormat);
+  }
+
+  /** @return a copy with another data format (channels_last or channels_first) */
+  public GlobalPooling dataFormat(String dataFormat) {
+    return new GlobalPooling(kind, rank, dataFormat);
   }
 
   /** @return GlobalAveragePooling2D() */
@@ -48,22 +61,28 @@ public record GlobalPooling(String kind, int rank) implements LayerSpec {
 
   @Override
   public Map<String, Object> config() {
-    return new LinkedHashMap<>();
+    Map<String, Object> c = new LinkedHashMap<>();
+    if ("channels_first".equals(dataFormat)) {
+      c.put("data_format", dataFormat);
+    }
+    return c;
   }
 
   @Override
   public List<Integer> outputShape(List<Integer> input) {
     Shapes.requireRank(className(), input, rank + 1,
-        rank == 2 ? "(height, width, channels)" : "(steps, channels)");
-    return List.of(input.get(rank));
+        "channels_first".equals(dataFormat)
+            ? (rank == 2 ? "(channels, height, width)" : "(channels, steps)")
+            : (rank == 2 ? "(height, width, channels)" : "(steps, channels)"));
+    return List.of(input.get("channels_first".equals(dataFormat) ? 0 : rank));
   }
 
   static LayerTypes.Reader reader(String kind, int rank) {
     return c -> {
       c.only("keepdims", false);
-      Keras1.dataFormat(c);
+      String format = Keras1.dataFormatOf(c);
       c.finish();
-      return new GlobalPooling(kind, rank);
+      return new GlobalPooling(kind, rank, format);
     };
   }
 }

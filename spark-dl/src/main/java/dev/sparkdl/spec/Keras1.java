@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Arguments every layer reader shares across Keras versions: Keras 1's regularizer and constraint
- * spellings (accepted when null), {@code dim_ordering} and {@code data_format} (channels-last
- * only).
+ * spellings (accepted when null), {@code dim_ordering} (tf only) and {@code data_format}
+ * (channels-last or channels-first).
  */
 final class Keras1 {
   /** Keras 1 arguments that are accepted only when null (their "off" value). */
@@ -32,17 +32,26 @@ final class Keras1 {
   }
 
   /**
-   * Accepts {@code data_format: channels_last} (Keras 2/3) and {@code dim_ordering: tf|default}
-   * (Keras 1); refuses channels-first with the fix.
+   * For convolution and pooling layers, which compute either layout: {@code data_format}
+   * channels_last or channels_first (Keras 2/3), {@code dim_ordering: tf|default} (Keras 1; its
+   * 'th' stores kernels differently and stays refused).
+   *
+   * @return channels_last or channels_first
    */
-  static void dataFormat(Config c) {
+  static String dataFormatOf(Config c) {
     String df = c.optString("data_format", "channels_last");
+    refuse(c, "channels_first".equals(df) ? "channels_last" : df);
+    return df;
+  }
+
+  private static void refuse(Config c, String df) {
     String dim = c.optString("dim_ordering", "tf");
     if (!"channels_last".equals(df) || !("tf".equals(dim) || "default".equals(dim))) {
       String got = !"channels_last".equals(df) ? "data_format='" + df + "'"
           : "dim_ordering='" + dim + "'";
-      throw new SpecException(c.owner() + ": " + got + " is not supported; spark-dl computes"
-          + " channels-last (data_format='channels_last', Keras' default). Rebuild the model with"
+      throw new SpecException(c.owner() + ": " + got + " is not supported; spark-dl reads"
+          + " data_format='channels_last' (Keras' default) or 'channels_first', and Keras 1's"
+          + " dim_ordering='tf' (Theano's 'th' stores kernels differently). Rebuild the model with"
           + " channels-last inputs, (height, width, channels) or (steps, channels).");
     }
   }

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Keras' {@code MaxPooling1D}, {@code MaxPooling2D}, {@code AveragePooling1D} and {@code
- * AveragePooling2D} over channels-last input: a window of {@code pool_size} moved by {@code
+ * AveragePooling2D} over channels-last input (or channels-first with {@code
+ * data_format='channels_first'}): a window of {@code pool_size} moved by {@code
  * strides} (default: the pool size); {@code same} padding keeps {@code ceil(size / stride)}
  * positions and averages only over real values, as Keras does.
  *
@@ -17,9 +18,16 @@ import java.util.Map;
  * @param poolSize the window, one value per spatial axis (1 or 2 of them)
  * @param strides the steps, one per spatial axis
  * @param padding valid or same
+ * @param dataFormat channels_last (default) or channels_first (channels before the spatial axes)
  */
-public record Pooling(String kind, List<Integer> poolSize, List<Integer> strides, String padding)
+public record Pooling(String kind, List<Integer> poolSize, List<Integer> strides, String padding,
+    String dataFormat)
     implements LayerSpec {
+
+  /** A channels-last pooling. */
+  public Pooling(String kind, List<Integer> poolSize, List<Integer> strides, String padding) {
+    this(kind, poolSize, strides, padding, "channels_last");
+  }
 
   /** Validates. */
   public Pooling {
@@ -39,6 +47,7 @@ public record Pooling(String kind, List<Integer> poolSize, List<Integer> strides
           + " strides=" + strides);
     }
     padding = Shapes.padding(kind + "Pooling" + poolSize.size() + "D", padding);
+    dataFormat = Shapes.dataFormat(kind + "Pooling" + poolSize.size() + "D", dataFormat);
   }
 
   /** @return MaxPooling2D(pool_size=(height, width)) */
@@ -63,12 +72,17 @@ public record Pooling(String kind, List<Integer> poolSize, List<Integer> strides
 
   /** @return a copy with other strides */
   public Pooling strides(Integer... strides) {
-    return new Pooling(kind, poolSize, List.of(strides), padding);
+    return new Pooling(kind, poolSize, List.of(strides), padding, dataFormat);
   }
 
   /** @return a copy with another padding */
   public Pooling padding(String padding) {
-    return new Pooling(kind, poolSize, strides, padding);
+    return new Pooling(kind, poolSize, strides, padding, dataFormat);
+  }
+
+  /** @return a copy with another data format (channels_last or channels_first) */
+  public Pooling dataFormat(String dataFormat) {
+    return new Pooling(kind, poolSize, strides, padding, dataFormat);
   }
 
   /** @return 1 or 2 */
@@ -87,14 +101,17 @@ public record Pooling(String kind, List<Integer> poolSize, List<Integer> strides
     c.put("pool_size", poolSize);
     c.put("strides", strides);
     c.put("padding", padding);
+    if ("channels_first".equals(dataFormat)) {
+      c.put("data_format", dataFormat);
+    }
     return c;
   }
 
   @Override
   public List<Integer> outputShape(List<Integer> input) {
-    return Shapes.spatial(className() + "(" + Shapes.dims(poolSize) + ")", "pool", input,
-        poolSize, strides, Collections.nCopies(rank(), 1), padding, input.isEmpty() ? 0
-            : input.get(input.size() - 1));
+    return Shapes.inFormat(dataFormat, input, in -> Shapes.spatial(className() + "("
+        + Shapes.dims(poolSize) + ")", "pool", in, poolSize, strides,
+        Collections.nCopies(rank(), 1), padding, in.isEmpty() ? 0 : in.get(in.size() - 1)));
   }
 
   static LayerTypes.Reader reader(String kind, int rank) {
@@ -105,8 +122,8 @@ public record Pooling(String kind, List<Integer> poolSize, List<Integer> strides
       List<Integer> pool = c.optInts(poolKey, rank, Collections.nCopies(rank, 2));
       List<Integer> strides = c.optRaw(strideKey) != null ? c.optInts(strideKey, rank, null) : null;
       Pooling p = new Pooling(kind, pool, strides,
-          c.optString(c.has("border_mode") ? "border_mode" : "padding", "valid"));
-      Keras1.dataFormat(c);
+          c.optString(c.has("border_mode") ? "border_mode" : "padding", "valid"),
+          Keras1.dataFormatOf(c));
       c.finish();
       return p;
     };

@@ -11,18 +11,24 @@ public final class Shapes {
   private Shapes() {}
 
   static String padding(String owner, String p) {
+    return padding(owner, p, PADDINGS);
+  }
+
+  /** Conv1D's paddings: valid, same, or causal (left-padded, Keras' Conv1D only). */
+  static String padding(String owner, String p, List<String> allowed) {
     String v = p == null ? "valid" : p.toLowerCase(Locale.ROOT);
-    if (!PADDINGS.contains(v)) {
+    if (!allowed.contains(v)) {
       throw new SpecException(
-          "Received an invalid value for `padding` of " + owner + ", expected one of valid, same."
-              + " Received: padding=" + p);
+          "Received an invalid value for `padding` of " + owner + ", expected one of "
+              + String.join(", ", allowed) + ". Received: padding=" + p);
     }
     return v;
   }
 
   /** Output length along one axis. */
   static int out(int in, int kernel, int stride, int dilation, String padding) {
-    if ("same".equals(padding)) {
+    if ("same".equals(padding) || "causal".equals(padding)) {
+      // causal: (kernel - 1) * dilation zeros on the left, then valid -> ceil(in / stride)
       return (in + stride - 1) / stride;
     }
     int span = dilation * (kernel - 1) + 1;
@@ -71,6 +77,46 @@ public final class Shapes {
     }
     out.add(channels);
     return List.copyOf(out);
+  }
+
+  /** Keras' data formats of convolution and pooling layers. */
+  static String dataFormat(String owner, String f) {
+    String v = f == null ? "channels_last" : f;
+    if (!"channels_last".equals(v) && !"channels_first".equals(v)) {
+      throw new SpecException("Received an invalid value for `data_format` of " + owner
+          + ", expected channels_last or channels_first. Received: data_format=" + f);
+    }
+    return v;
+  }
+
+  /** (channels, spatial...) to (spatial..., channels). */
+  public static List<Integer> channelsLast(List<Integer> shape) {
+    if (shape.isEmpty()) {
+      return shape;
+    }
+    List<Integer> out = new ArrayList<>(shape.subList(1, shape.size()));
+    out.add(shape.get(0));
+    return List.copyOf(out);
+  }
+
+  /** (spatial..., channels) to (channels, spatial...). */
+  public static List<Integer> channelsFirst(List<Integer> shape) {
+    if (shape.isEmpty()) {
+      return shape;
+    }
+    List<Integer> out = new ArrayList<>();
+    out.add(shape.get(shape.size() - 1));
+    out.addAll(shape.subList(0, shape.size() - 1));
+    return List.copyOf(out);
+  }
+
+  /** A channels-last output shape computed on {@code input} given in {@code format}. */
+  static List<Integer> inFormat(String format, List<Integer> input,
+      java.util.function.Function<List<Integer>, List<Integer>> channelsLastRule) {
+    if (!"channels_first".equals(format)) {
+      return channelsLastRule.apply(input);
+    }
+    return channelsFirst(channelsLastRule.apply(channelsLast(input)));
   }
 
   static String dims(List<Integer> d) {

@@ -48,11 +48,21 @@ class ImportCommandTest {
   void badInputExitsWithTwo() {
     TestSpark.session();
     String out = dir.resolve("m").toString();
+    // a Conv1D with groups=2 (grouped convolution), which the reader refuses naming it
+    Path conv = SharedData.require("keras-models/examples/conv1d");
+    Path grouped = dir.resolve("grouped.json");
+    try {
+      java.nio.file.Files.writeString(grouped, java.nio.file.Files.readString(
+          conv.resolve("conv1d_k2_s1_d1_cl_same_config.json"))
+          .replace("\"padding\": \"same\",", "\"padding\": \"same\", \"groups\": 2,"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     Object[] refused = CommandLineTest.run("import", "--keras",
-        SharedData.require("keras-models/examples/conv1d")
-            .resolve("conv1d_k2_s1_d1_cf_same_model.h5").toString(), "--out", out);
+        conv.resolve("conv1d_k2_s1_d1_cl_same_weights.h5").toString(), "--weights-json",
+        grouped.toString(), "--out", out);
     assertEquals(SparkDl.BAD_INPUT, refused[0], refused[1] + "" + refused[2]);
-    assertTrue(refused[2].toString().contains("channels_first"), refused[2].toString());
+    assertTrue(refused[2].toString().contains("groups=2"), refused[2].toString());
     Object[] missing = CommandLineTest.run("import", "--keras", dir.resolve("no.h5").toString(),
         "--out", out);
     assertEquals(SparkDl.BAD_INPUT, missing[0]);

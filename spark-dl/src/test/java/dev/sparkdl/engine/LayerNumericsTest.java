@@ -132,6 +132,118 @@ class LayerNumericsTest {
         run(GlobalPooling.max1D(), List.of(5, 5), null, x, 1), 0f);
   }
 
+  /**
+   * 'same' pooling whose padding is uneven (pool 2, stride 1: none before, one after): Keras'
+   * shape ceil(n / stride); max ignores the padded position, average divides by the real values.
+   */
+  @Test
+  void samePoolingWithUnevenPaddingMatchesKeras() {
+    float[] line = {0, 1, 2, 3, 4};
+    assertArrayEquals(new float[] {1, 2, 3, 4, 4},
+        run(Pooling.max1D(2).strides(1).padding("same"), List.of(5, 1), null, line, 1), 0f);
+    assertArrayEquals(new float[] {0.5f, 1.5f, 2.5f, 3.5f, 4},
+        run(Pooling.average1D(2).strides(1).padding("same"), List.of(5, 1), null, line, 1),
+        1e-6f);
+    float[] grid = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    assertArrayEquals(new float[] {4, 5, 5, 7, 8, 8, 7, 8, 8},
+        run(Pooling.max2D(2, 2).strides(1, 1).padding("same"), List.of(3, 3, 1), null, grid, 1),
+        0f);
+    assertArrayEquals(new float[] {2, 3, 3.5f, 5, 6, 6.5f, 6.5f, 7.5f, 8},
+        run(Pooling.average2D(2, 2).strides(1, 1).padding("same"), List.of(3, 3, 1), null, grid,
+            1), 1e-6f);
+    // negative inputs: a padded position must not win a max (it is -inf, not 0)
+    float[] negative = {-5, -4, -3};
+    assertArrayEquals(new float[] {-4, -3, -3},
+        run(Pooling.max1D(2).strides(1).padding("same"), List.of(3, 1), null, negative, 1), 0f);
+    // pool 3, stride 1 on 4: padding 1 before and 1 after (even), averages over real values
+    assertArrayEquals(new float[] {0.5f, 1, 2, 2.5f},
+        run(Pooling.average1D(3).strides(1).padding("same"), List.of(4, 1), null,
+            new float[] {0, 1, 2, 3}, 1), 1e-6f);
+  }
+
+  /**
+   * Conv2D 'same' with an even 2x2 kernel pads one row and column after only (Keras/TF), worked
+   * out by hand on a 3x3 grid of 0..8 with kernel [[1, 2], [3, 4]] and bias 0.5.
+   */
+  @Test
+  void conv2dSameEvenKernelPadsAfter() {
+    float[] grid = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    // out(i,j) = x(i,j) + 2 x(i,j+1) + 3 x(i+1,j) + 4 x(i+1,j+1), zero outside, + 0.5
+    float[] want = {27.5f, 37.5f, 17.5f, 57.5f, 67.5f, 29.5f, 20.5f, 23.5f, 8.5f};
+    assertArrayEquals(want, run(Conv2D.filters(1).kernelSize(2, 2).padding("same"),
+        List.of(3, 3, 1), List.of(new Tensor(new int[] {2, 2, 1, 1}, new float[] {1, 2, 3, 4}),
+            Tensor.of(new float[] {0.5f})), grid, 1), 1e-5f);
+  }
+
+  /**
+   * Conv1D padding='causal': (kernel - 1) * dilation zeros before the sequence, then 'valid';
+   * on 0..4 with kernel [1, 2] (1 for the earlier step), out(t) = x(t - d) + 2 x(t).
+   */
+  @Test
+  void causalConv1dLeftPads() {
+    float[] x = {0, 1, 2, 3, 4};
+    List<Tensor> w = List.of(new Tensor(new int[] {2, 1, 1}, new float[] {1, 2}),
+        Tensor.of(new float[] {0}));
+    assertArrayEquals(new float[] {0, 2, 5, 8, 11},
+        run(Conv1D.filters(1, 2).padding("causal"), List.of(5, 1), w, x, 1), 1e-6f);
+    assertArrayEquals(new float[] {0, 2, 4, 7, 10},
+        run(new Conv1D(1, 2, 1, "causal", "linear", 2, true, "glorot_uniform", "zeros"),
+            List.of(5, 1), w, x, 1), 1e-6f);
+    assertArrayEquals(new float[] {0, 5, 11},
+        run(new Conv1D(1, 2, 2, "causal", "linear", 1, true, "glorot_uniform", "zeros"),
+            List.of(5, 1), w, x, 1), 1e-6f);
+  }
+
+  /** (h, w, c) row-major to (c, h, w). */
+  private static float[] toChannelsFirst(float[] x, int h, int w, int c) {
+    float[] y = new float[x.length];
+    for (int i = 0; i < h * w; i++) {
+      for (int ch = 0; ch < c; ch++) {
+        y[ch * h * w + i] = x[i * c + ch];
+      }
+    }
+    return y;
+  }
+
+  /**
+   * data_format='channels_first': the same kernel (Keras stores it alike for both formats) on
+   * the input given as (channels, height, width) gives the channels-last result transposed.
+   */
+  @Test
+  void channelsFirstMatchesChannelsLastTransposed() {
+    int h = 5;
+    int w = 4;
+    int c = 2;
+    int f = 3;
+    float[] x = random(h * w * c);
+    float[] k = random(2 * 3 * c * f);
+    float[] b = random(f);
+    List<Tensor> weights = List.of(new Tensor(new int[] {2, 3, c, f}, k), Tensor.of(b));
+    for (int stride : new int[] {1, 2}) {
+      float[] want = conv2d(x, h, w, c, k, 2, 3, f, b, stride, true);
+      int oh = (h + stride - 1) / stride;
+      int ow = (w + stride - 1) / stride;
+      Conv2D layer = Conv2D.filters(f).kernelSize(2, 3).strides(stride, stride).padding("same")
+          .dataFormat("channels_first");
+      assertArrayEquals(toChannelsFirst(want, oh, ow, f),
+          run(layer, List.of(c, h, w), weights, toChannelsFirst(x, h, w, c), 1), 1e-5f);
+    }
+    // pooling and global pooling over (channels, height, width)
+    float[] grid = new float[18];
+    for (int i = 0; i < grid.length; i++) {
+      grid[i] = i; // channel 0: 0..8, channel 1: 9..17
+    }
+    assertArrayEquals(new float[] {4, 5, 5, 7, 8, 8, 7, 8, 8, 13, 14, 14, 16, 17, 17, 16, 17, 17},
+        run(Pooling.max2D(2, 2).strides(1, 1).padding("same").dataFormat("channels_first"),
+            List.of(2, 3, 3), null, grid, 1), 0f);
+    assertArrayEquals(new float[] {4, 13},
+        run(GlobalPooling.average2D().dataFormat("channels_first"), List.of(2, 3, 3), null, grid,
+            1), 1e-6f);
+    assertArrayEquals(new float[] {8, 17},
+        run(GlobalPooling.max1D().dataFormat("channels_first"), List.of(2, 9), null, grid, 1),
+        0f);
+  }
+
   private static float sigmoid(double v) {
     return (float) (1 / (1 + Math.exp(-v)));
   }

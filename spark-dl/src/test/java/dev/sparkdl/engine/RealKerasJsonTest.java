@@ -169,9 +169,9 @@ class RealKerasJsonTest {
         + " {\"name\": \"WeightRegularizer\", \"l2\": 0.01}}}]";
     m = assertThrows(SpecException.class, () -> Sequential.fromJson(reg)).getMessage();
     assertTrue(m.contains("Dense: W_regularizer="), m);
-    String cf = "[{\"class_name\": \"MaxPooling2D\", \"config\": {\"data_format\": \"channels_first\"}}]";
+    String cf = "[{\"class_name\": \"MaxPooling2D\", \"config\": {\"dim_ordering\": \"th\"}}]";
     m = assertThrows(SpecException.class, () -> Sequential.fromJson(cf)).getMessage();
-    assertTrue(m.contains("MaxPooling2D: data_format='channels_first' is not supported"), m);
+    assertTrue(m.contains("MaxPooling2D: dim_ordering='th' is not supported"), m);
     String init = "[{\"class_name\": \"Dense\", \"config\": {\"units\": 2, \"kernel_initializer\":"
         + " {\"class_name\": \"RandomNormal\", \"config\": {\"sigma\": 1}}}}]";
     m = assertThrows(SpecException.class, () -> Sequential.fromJson(init)).getMessage();

@@ -74,6 +74,17 @@ class KerasExportTest {
   }
 
   @Test
+  void channelsFirstAndCausalRoundTrip() throws Exception {
+    Sequential s = Sequential.of(
+        dev.sparkdl.spec.Conv1D.filters(4, 2).padding("causal").dataFormat("channels_first"),
+        dev.sparkdl.spec.Pooling.max1D(2).strides(1).padding("same")
+            .dataFormat("channels_first"),
+        dev.sparkdl.spec.GlobalPooling.average1D().dataFormat("channels_first"),
+        Dense.units(2).activation("softmax")).inputShape(3, 8);
+    roundTrip(s, CompileOptions.of("categorical_crossentropy", "adam"), 24, false);
+  }
+
+  @Test
   void snakeCaseIsKeras() {
     assertEquals("conv2d", KerasExport.snakeCase("Conv2D"));
     assertEquals("max_pooling2d", KerasExport.snakeCase("MaxPooling2D"));

@@ -97,6 +97,30 @@ public class OnnxExportTest {
   }
 
   @Test
+  void causalConvolutionAndUnevenSamePoolingMatch() throws Exception {
+    // causal: all padding before; pool 2 / stride 1 'same': one padded position after
+    Sequential s = Sequential.of(Reshape.to(9, 4),
+        new Conv1D(6, 3, 1, "causal", "tanh", 2, true, "glorot_uniform", "zeros"),
+        Pooling.average1D(2).strides(1).padding("same"), Reshape.to(9, 3, 2),
+        Pooling.max2D(2, 2).strides(1, 1).padding("same"),
+        Pooling.average2D(2, 2).strides(1, 1).padding("same"), GlobalPooling.average2D(),
+        Dense.units(2).activation("softmax")).inputShape(36);
+    assertMatches(s, 200, 1f, false);
+  }
+
+  @Test
+  void refusesChannelsFirstNamingIt() {
+    Sequential s = Sequential.of(Conv1D.filters(2, 2).dataFormat("channels_first"),
+        GlobalPooling.max1D(), Dense.units(2)).inputShape(3, 8);
+    try (dev.sparkdl.engine.Network net = dev.sparkdl.engine.Network.create(s, null, 1)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> OnnxExport.toBytes(s, net.kerasWeights(), "test"));
+      assertTrue(e.getMessage().contains("Layer 0 (Conv1D)")
+          && e.getMessage().contains("channels_first"), e.getMessage());
+    }
+  }
+
+  @Test
   void refusesARecurrentFormOnnxDoesNotComputeNamingIt() {
     Recurrent backwards = new Recurrent("LSTM", 3, "tanh", false, "sigmoid", true, true, 0, 0,
         true, true, "glorot_uniform", "orthogonal", "zeros");

@@ -158,6 +158,28 @@ class KerasImportTest {
     assertTrue(mismatched.isEmpty(), "mismatched: " + String.join("\n", mismatched));
   }
 
+  /**
+   * Conv1D padding='causal' (8 files) and data_format='channels_first' (16 files, inputs as
+   * (channels, steps)), Keras 2.3.1: each computes Keras' recorded outputs within 1e-5.
+   */
+  @Test
+  void causalAndChannelsFirstConv1dComputeKerasOutputs() throws IOException {
+    Path dir = examples();
+    int checked = 0;
+    for (Path m : models(dir)) {
+      String name = m.getFileName().toString();
+      if (!name.startsWith("causal_conv1d") && !name.contains("_cf_")) {
+        continue;
+      }
+      KerasCheck.Result r = KerasCheck.check(m.toString(), io(m));
+      System.out.printf(java.util.Locale.ROOT, "  %s: %s %.2e%n", name, r.status(),
+          r.maxAbsDiff());
+      assertEquals(KerasCheck.Status.MATCHED, r.status(), name + ": " + r.reason());
+      checked++;
+    }
+    assertEquals(12, checked, "causal (4) and channels_first (8) whole-model files");
+  }
+
   private static String inferenceConfig(String modelH5, Path dir) throws IOException {
     return KerasFixtures.inferenceConfig(modelH5, dir);
   }

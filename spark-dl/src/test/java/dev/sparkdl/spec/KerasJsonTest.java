@@ -47,8 +47,8 @@ class KerasJsonTest {
     assertTrue(m.contains("Conv2D: groups=2 is not supported"), m);
     m = assertThrows(SpecException.class, () -> Sequential.fromJson(
         json.replace("\"data_format\": \"channels_last\", \"dilation_rate\"",
-            "\"data_format\": \"channels_first\", \"dilation_rate\""))).getMessage();
-    assertTrue(m.contains("Layer 0 (Conv2D 'conv2d'): Conv2D: data_format='channels_first' is not"
+            "\"data_format\": \"channels_middle\", \"dilation_rate\""))).getMessage();
+    assertTrue(m.contains("Layer 0 (Conv2D 'conv2d'): Conv2D: data_format='channels_middle' is not"
         + " supported"), m);
     m = assertThrows(SpecException.class, () -> Sequential.fromJson(
         resource("course-mlp-keras2.json").replace("\"kernel_regularizer\": null",

@@ -41,6 +41,21 @@ class LayerShapesTest {
     check(Pooling.max1D(2), List.of(9, 3), List.of(4, 3), 0);
     check(GlobalPooling.average2D(), List.of(5, 5, 64), List.of(64), 0);
     check(GlobalPooling.max1D(), List.of(9, 3), List.of(3), 0);
+    // Keras: Conv1D(padding='causal') keeps ceil(steps / strides)
+    check(Conv1D.filters(4, 2).padding("causal"), List.of(16, 3), List.of(16, 4), 2 * 3 * 4 + 4);
+    check(new Conv1D(4, 2, 3, "causal", "linear", 1, true, "glorot_uniform", "zeros"),
+        List.of(16, 3), List.of(6, 4), 28);
+    // data_format='channels_first': (channels, spatial...) in and out
+    check(Conv1D.filters(4, 2).dataFormat("channels_first"), List.of(3, 16), List.of(4, 15), 28);
+    check(Conv2D.filters(8).dataFormat("channels_first"), List.of(3, 28, 28),
+        List.of(8, 26, 26), 3 * 3 * 3 * 8 + 8);
+    check(Pooling.max2D(2, 2).dataFormat("channels_first"), List.of(8, 26, 26),
+        List.of(8, 13, 13), 0);
+    check(Pooling.average1D(2).padding("same").dataFormat("channels_first"), List.of(4, 5),
+        List.of(4, 3), 0);
+    check(GlobalPooling.average2D().dataFormat("channels_first"), List.of(8, 5, 5), List.of(8),
+        0);
+    check(GlobalPooling.max1D().dataFormat("channels_first"), List.of(4, 9), List.of(4), 0);
     // Keras: LSTM(32) on (12, 1) -> 4 * (32 * (1 + 32) + 32) = 4352
     check(Recurrent.lstm(32), List.of(12, 1), List.of(32), 4_352);
     check(Recurrent.lstm(32).returnSequences(true), List.of(12, 1), List.of(12, 32), 4_352);
