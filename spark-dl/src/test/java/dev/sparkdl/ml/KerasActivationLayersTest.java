@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Keras 2.3.1's advanced-activation layers ({@code ../shared/data/keras-models/examples/
  * activations}: Dense followed by ELU, LeakyReLU, four ReLU variants, Softmax and
- * ThresholdedReLU) compute Keras' recorded outputs within {@link KerasCheck#TOLERANCE}.
+ * ThresholdedReLU) compute Keras' recorded outputs within {@link KerasCheck#TOLERANCE}, read as
+ * whole-model files and as architecture JSON with a weights file.
  */
 class KerasActivationLayersTest {
 
@@ -36,6 +37,12 @@ class KerasActivationLayersTest {
           m.getFileName(), last.className() + last.config(), r.status(), r.maxAbsDiff());
       assertTrue(last instanceof ActivationLayer, m + ": " + last);
       assertEquals(KerasCheck.Status.MATCHED, r.status(), m + ": " + r.reason());
+      // the same set as architecture JSON plus weights file
+      KerasCheck.Result split = KerasCheck.compare(
+          KerasModels.read(base + "_weights.h5", base + "_config.json"),
+          base + "_inputs_and_outputs.h5");
+      assertEquals(KerasCheck.Status.MATCHED, split.status(), base + "_config.json: "
+          + split.reason());
     }
   }
 }
