@@ -202,6 +202,26 @@ class ActivationNumericsTest {
   }
 
   @Test
+  void softmaxLayerIsAClassifierHeadLikeTheActivation() {
+    Sequential layer = Sequential.of(dev.sparkdl.spec.Dense.units(3), Softmax.defaults())
+        .withInputShape(List.of(4));
+    Sequential activation = Sequential.of(dev.sparkdl.spec.Dense.units(3).activation("softmax"))
+        .withInputShape(List.of(4));
+    dev.sparkdl.spec.CompileOptions ce = dev.sparkdl.spec.CompileOptions.of(
+        "categorical_crossentropy", "sgd");
+    float[] x = {-1f, 0f, 0.5f, 2f, 3f, -0.2f, 0f, 1f};
+    try (Network a = Network.create(layer, ce, 1); Network b = Network.create(activation, ce, 1)) {
+      b.setKerasWeights(a.kerasWeights());
+      float[] ya = a.predict(x, 2);
+      float[] yb = b.predict(x, 2);
+      for (int i = 0; i < ya.length; i++) {
+        assertEquals(yb[i], ya[i], 1e-7);
+      }
+      assertEquals(1.0, ya[0] + ya[1] + ya[2], 1e-6);
+    }
+  }
+
+  @Test
   void softmaxOverAnotherAxis() {
     // (2, 3) per sample, softmax over axis 1: each column of 2 sums to one
     float[] x = {-1f, 0f, 2f, 0.5f, 3f, -2f};
