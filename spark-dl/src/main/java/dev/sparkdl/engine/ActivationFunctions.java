@@ -2,6 +2,12 @@ package dev.sparkdl.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import dev.sparkdl.spec.ActivationLayer;
+import dev.sparkdl.spec.ELU;
+import dev.sparkdl.spec.LeakyReLU;
+import dev.sparkdl.spec.ReLU;
+import dev.sparkdl.spec.Softmax;
+import dev.sparkdl.spec.ThresholdedReLU;
 
 /** Keras activation names mapped to DJL operations, with Keras' constants. */
 final class ActivationFunctions {
@@ -35,5 +41,37 @@ final class ActivationFunctions {
       case "hard_silu" -> x.mul(x.div(6f).add(0.5f).clip(0f, 1f));
       default -> throw new IllegalArgumentException("unknown activation " + name);
     };
+  }
+
+  /**
+   * Keras' advanced-activation layers, with their arguments.
+   *
+   * @param layer the layer
+   * @param x the input, batched
+   * @return the layer's output
+   */
+  static NDArray apply(ActivationLayer layer, NDArray x) {
+    if (layer instanceof ReLU r) {
+      // Keras: x * (x > threshold), clipped at max_value, minus slope * relu(threshold - x)
+      float t = (float) r.threshold();
+      NDArray y = t == 0f ? x.maximum(0f) : x.mul(x.gt(t).toType(x.getDataType(), false));
+      if (r.maxValue() != null) {
+        y = y.minimum((float) r.maxValue().doubleValue());
+      }
+      if (r.negativeSlope() != 0) {
+        y = y.sub(x.neg().add(t).maximum(0f).mul((float) r.negativeSlope()));
+      }
+      return y;
+    } else if (layer instanceof LeakyReLU l) {
+      return Activation.leakyRelu(x, (float) l.negativeSlope());
+    } else if (layer instanceof ELU e) {
+      // x for x > 0, alpha * (exp(x) - 1) otherwise: max(x, 0) + alpha * (exp(min(x, 0)) - 1)
+      return x.maximum(0f).add(x.minimum(0f).exp().sub(1f).mul((float) e.alpha()));
+    } else if (layer instanceof Softmax s) {
+      return x.softmax(s.axis());
+    } else if (layer instanceof ThresholdedReLU t) {
+      return x.mul(x.gt((float) t.theta()).toType(x.getDataType(), false));
+    }
+    throw new IllegalArgumentException("unknown activation layer " + layer.className());
   }
 }

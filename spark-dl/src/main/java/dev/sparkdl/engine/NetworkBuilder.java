@@ -20,6 +20,7 @@ import ai.djl.nn.recurrent.GRU;
 import ai.djl.nn.recurrent.RNN;
 import ai.djl.training.initializer.Initializer;
 import dev.sparkdl.spec.Activation;
+import dev.sparkdl.spec.ActivationLayer;
 import dev.sparkdl.spec.OutputHead;
 import dev.sparkdl.spec.BatchNormalization;
 import dev.sparkdl.spec.Conv1D;
@@ -156,6 +157,12 @@ final class NetworkBuilder {
         body.add(b);
       } else if (layer instanceof Activation a) {
         activation = a.activation();
+      } else if (layer instanceof ActivationLayer a) {
+        if (a.asActivation() != null) {
+          activation = a.asActivation(); // may become the head, as an Activation layer
+        } else {
+          body.add(lambda(x -> ActivationFunctions.apply(a, x), LayerTypes.snakeCase(a.className())));
+        }
       } else if (layer instanceof Dropout d) {
         body.add(new DropoutBlock((float) d.rate(), rnd));
       } else if (layer instanceof BatchNormalization b) {

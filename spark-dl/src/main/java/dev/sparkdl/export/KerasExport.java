@@ -80,6 +80,13 @@ public final class KerasExport {
       throw new IllegalArgumentException("The network has no input shape; .keras export needs"
           + " one.");
     }
+    for (int i = 0; i < spec.layers().size(); i++) {
+      if (spec.layers().get(i) instanceof dev.sparkdl.spec.ThresholdedReLU t) {
+        throw new IllegalArgumentException("Layer " + i + " (ThresholdedReLU(theta=" + t.theta()
+            + ")) cannot be written to .keras: Keras 3 has no ThresholdedReLU class. Use"
+            + " ReLU(threshold=" + t.theta() + "), which computes the same, or export to ONNX.");
+      }
+    }
     byte[] config = MAPPER.writerWithDefaultPrettyPrinter()
         .writeValueAsBytes(config(spec, compile));
     ObjectNode meta = MAPPER.createObjectNode();

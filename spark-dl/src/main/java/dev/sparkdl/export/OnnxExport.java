@@ -2,6 +2,12 @@ package dev.sparkdl.export;
 
 import dev.sparkdl.engine.Tensor;
 import dev.sparkdl.spec.Activation;
+import dev.sparkdl.spec.ActivationLayer;
+import dev.sparkdl.spec.ELU;
+import dev.sparkdl.spec.LeakyReLU;
+import dev.sparkdl.spec.ReLU;
+import dev.sparkdl.spec.Softmax;
+import dev.sparkdl.spec.ThresholdedReLU;
 import dev.sparkdl.spec.BatchNormalization;
 import dev.sparkdl.spec.Conv1D;
 import dev.sparkdl.spec.Conv2D;
@@ -90,7 +96,8 @@ public final class OnnxExport {
       if (need < 0) {
         throw new IllegalArgumentException("Layer " + i + " (" + layer.className() + ") cannot"
             + " be exported to ONNX: no ONNX translation for it. Exportable layers: Dense,"
-            + " Activation, Dropout, BatchNormalization, Flatten, Reshape, Rescaling, Conv1D,"
+            + " Activation, ReLU, LeakyReLU, ELU, Softmax, ThresholdedReLU, Dropout,"
+            + " BatchNormalization, Flatten, Reshape, Rescaling, Conv1D,"
             + " Conv2D, Max/AveragePooling1D/2D, GlobalMax/AveragePooling1D/2D, Embedding,"
             + " SimpleRNN, GRU, LSTM.");
       }
@@ -145,7 +152,7 @@ public final class OnnxExport {
       return 1;
     } else if (l instanceof Recurrent r) {
       return r.useBias() ? 3 : 2;
-    } else if (l instanceof Activation || l instanceof Dropout || l instanceof Flatten
+    } else if (l instanceof Activation || l instanceof ActivationLayer || l instanceof Dropout || l instanceof Flatten
         || l instanceof Reshape || l instanceof Rescaling || l instanceof Pooling
         || l instanceof GlobalPooling) {
       return 0;
@@ -162,6 +169,8 @@ public final class OnnxExport {
       return activation(d.activation(), y);
     } else if (l instanceof Activation a) {
       return activation(a.activation(), x);
+    } else if (l instanceof ActivationLayer a) {
+      return activationLayer(a, x);
     } else if (l instanceof Dropout || l instanceof Flatten && shape.size() == 1) {
       return x;
     } else if (l instanceof Flatten) {
@@ -354,6 +363,36 @@ public final class OnnxExport {
       System.arraycopy(rowsMajor, order[g] * block, out, g * block, block);
     }
     return out;
+  }
+
+  /** Keras' advanced-activation layers as ONNX operators. */
+  private String activationLayer(ActivationLayer l, String x) {
+    if (l instanceof ReLU r) {
+      // Keras: x * (x > threshold), at most max_value, minus slope * relu(threshold - x)
+      float t = (float) r.threshold();
+      String y = t == 0f ? node("Relu", List.of(x))
+          : node("Mul", List.of(x, node("Cast", List.of(node("Greater", List.of(x, scalar(t)))),
+              attrInt("to", FLOAT))));
+      if (r.maxValue() != null) {
+        y = node("Min", List.of(y, scalar((float) r.maxValue().doubleValue())));
+      }
+      if (r.negativeSlope() != 0) {
+        String below = node("Relu", List.of(node("Sub", List.of(scalar(t), x))));
+        y = node("Sub", List.of(y, node("Mul", List.of(below,
+            scalar((float) r.negativeSlope())))));
+      }
+      return y;
+    } else if (l instanceof LeakyReLU k) {
+      return node("LeakyRelu", List.of(x), attrFloat("alpha", (float) k.negativeSlope()));
+    } else if (l instanceof ELU e) {
+      return node("Elu", List.of(x), attrFloat("alpha", (float) e.alpha()));
+    } else if (l instanceof Softmax s) {
+      return node("Softmax", List.of(x), attrInt("axis", s.axis()));
+    } else if (l instanceof ThresholdedReLU t) {
+      return node("ThresholdedRelu", List.of(x), attrFloat("alpha", (float) t.theta()));
+    }
+    throw new IllegalArgumentException("The layer " + l.className() + " cannot be exported to"
+        + " ONNX.");
   }
 
   private String activation(String name, String x) {

@@ -59,6 +59,11 @@ public final class LayerTypes {
     ALIASES.put("Convolution1D", Conv1D::read);
     ALIASES.put("Convolution2D", Conv2D::read);
     READERS.put("Embedding", Embedding::read);
+    READERS.put("ReLU", ReLU::read);
+    READERS.put("LeakyReLU", LeakyReLU::read);
+    READERS.put("ELU", ELU::read);
+    READERS.put("Softmax", Softmax::read);
+    READERS.put("ThresholdedReLU", ThresholdedReLU::read);
     BUILT_IN.addAll(READERS.keySet());
     for (LayerProvider p : java.util.ServiceLoader.load(LayerProvider.class)) {
       if (READERS.containsKey(p.className())) {
@@ -96,6 +101,10 @@ public final class LayerTypes {
   public static LayerSpec read(String className, Map<String, ?> config) {
     Reader reader = className == null ? null : READERS.getOrDefault(className,
         ALIASES.get(className));
+    if (reader == null && "PReLU".equals(className)) {
+      throw new SpecException("PReLU (a leaky ReLU whose slopes are learned weights) is not"
+          + " supported. LeakyReLU(negative_slope) with a fixed slope is.");
+    }
     if (reader == null) {
       throw new SpecException(
           "Unknown layer class_name '" + className + "'. Known layers: "

@@ -8,7 +8,9 @@ import java.util.List;
  * the engine and the output columns all use.
  *
  * <p>The output activation is the activation the outputs passed last: the last {@link
- * Activation} layer, or the activation of the last {@link Dense}, {@link Conv1D} or {@link
+ * Activation} layer, an {@link ActivationLayer} computing a named activation ({@code Softmax()}
+ * is softmax, {@code ReLU()} relu; one with arguments of its own, e.g. {@code ReLU(max_value=1)},
+ * makes the output linear), or the activation of the last {@link Dense}, {@link Conv1D} or {@link
  * Conv2D} layer, looking back past layers that leave values' meaning alone at inference ({@link
  * Dropout}, {@link Flatten}); any other layer there (BatchNormalization, a pooling layer, ...)
  * makes the output linear. For {@code Dense(1), Activation("sigmoid"), Dropout(0.1)} it is
@@ -56,7 +58,8 @@ public record OutputHead(
         dense = j;
         break;
       }
-      if (!(layer instanceof Activation || layer instanceof Dropout || layer instanceof Flatten
+      if (!(layer instanceof Activation || layer instanceof ActivationLayer
+          || layer instanceof Dropout || layer instanceof Flatten
           || layer instanceof BatchNormalization)) {
         break;
       }
@@ -79,6 +82,9 @@ public record OutputHead(
   private static String activationOf(LayerSpec layer) {
     if (layer instanceof Activation a) {
       return a.activation();
+    }
+    if (layer instanceof ActivationLayer a) {
+      return a.asActivation();
     }
     if (layer instanceof Dense d) {
       return d.activation();

@@ -85,7 +85,42 @@ class KerasExportTest {
   }
 
   @Test
+  void activationLayersRoundTripWithKeras3Names() throws Exception {
+    Sequential s = Sequential.of(Dense.units(8), dev.sparkdl.spec.ReLU.defaults().maxValue(1.4)
+            .negativeSlope(0.2).threshold(0.2), Dense.units(8),
+        dev.sparkdl.spec.LeakyReLU.slope(0.5), Dense.units(8), dev.sparkdl.spec.ELU.alpha(0.7),
+        Dense.units(3), dev.sparkdl.spec.Softmax.defaults()).inputShape(5);
+    Map<String, Object> files = roundTrip(s, CompileOptions.of("categorical_crossentropy",
+        "adam"), 5, false);
+    JsonNode layers = ((JsonNode) files.get("config")).path("config").path("layers");
+    assertEquals("ReLU", layers.get(2).path("class_name").asText());
+    assertEquals("re_lu", layers.get(2).path("config").path("name").asText());
+    assertEquals(0.2, layers.get(2).path("config").path("threshold").asDouble());
+    assertEquals("leaky_re_lu", layers.get(4).path("config").path("name").asText());
+    assertEquals(0.5, layers.get(4).path("config").path("negative_slope").asDouble());
+    assertTrue(layers.get(4).path("config").path("alpha").isMissingNode());
+    assertEquals("ELU", layers.get(6).path("class_name").asText());
+    assertEquals(-1, layers.get(8).path("config").path("axis").asInt());
+  }
+
+  @Test
+  void refusesThresholdedReluWhichKeras3LacksNamingTheReplacement() {
+    Sequential s = Sequential.of(Dense.units(2), dev.sparkdl.spec.ThresholdedReLU.theta(0.5))
+        .inputShape(3);
+    try (Network net = Network.create(s, null, 1)) {
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class, () -> KerasExport.write(s, null, net.kerasWeights(),
+              new ByteArrayOutputStream()));
+      assertTrue(e.getMessage().contains("ThresholdedReLU")
+          && e.getMessage().contains("ReLU(threshold=0.5)"), e.getMessage());
+    }
+  }
+
+  @Test
   void snakeCaseIsKeras() {
+    assertEquals("re_lu", KerasExport.snakeCase("ReLU"));
+    assertEquals("leaky_re_lu", KerasExport.snakeCase("LeakyReLU"));
+    assertEquals("elu", KerasExport.snakeCase("ELU"));
     assertEquals("conv2d", KerasExport.snakeCase("Conv2D"));
     assertEquals("max_pooling2d", KerasExport.snakeCase("MaxPooling2D"));
     assertEquals("simple_rnn", KerasExport.snakeCase("SimpleRNN"));

@@ -121,6 +121,22 @@ public class OnnxExportTest {
   }
 
   @Test
+  void advancedActivationLayersMatch() throws Exception {
+    // every argument path of ReLU, the other layers at non-default arguments, a softmax over
+    // the first per-sample axis, and Softmax() as the output head
+    Sequential s = Sequential.of(Dense.units(12), dev.sparkdl.spec.ReLU.defaults(),
+        Dense.units(12), dev.sparkdl.spec.ReLU.defaults().maxValue(1.4).negativeSlope(0.2)
+            .threshold(0.2),
+        Dense.units(12), dev.sparkdl.spec.ReLU.defaults().negativeSlope(0.5).maxValue(6),
+        Dense.units(12), dev.sparkdl.spec.LeakyReLU.slope(0.5),
+        Dense.units(12), dev.sparkdl.spec.ELU.alpha(0.7),
+        Dense.units(12), dev.sparkdl.spec.ThresholdedReLU.theta(0.3), Reshape.to(3, 4),
+        dev.sparkdl.spec.Softmax.axis(1), Flatten.of(), Dense.units(5),
+        dev.sparkdl.spec.Softmax.defaults()).inputShape(6);
+    assertMatches(s, 300, 1f, false);
+  }
+
+  @Test
   void refusesARecurrentFormOnnxDoesNotComputeNamingIt() {
     Recurrent backwards = new Recurrent("LSTM", 3, "tanh", false, "sigmoid", true, true, 0, 0,
         true, true, "glorot_uniform", "orthogonal", "zeros");

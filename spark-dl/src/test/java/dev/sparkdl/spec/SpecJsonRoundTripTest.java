@@ -50,7 +50,18 @@ class SpecJsonRoundTripTest {
             Recurrent.lstm(16),
             Recurrent.gru(8).returnSequences(true),
             Recurrent.simpleRnn(4).activation("relu"),
-            Embedding.of(1000, 16));
+            Embedding.of(1000, 16),
+            ReLU.defaults(),
+            ReLU.defaults().maxValue(6),
+            ReLU.defaults().maxValue(1.4).negativeSlope(0.2).threshold(0.2),
+            LeakyReLU.defaults(),
+            LeakyReLU.slope(0.5),
+            ELU.defaults(),
+            ELU.alpha(0.7),
+            Softmax.defaults(),
+            Softmax.axis(1),
+            ThresholdedReLU.defaults(),
+            ThresholdedReLU.theta(0.7));
     Stream<LayerSpec> initializers =
         Initializers.NAMES.stream().map(n -> Dense.units(2).kernelInitializer(n));
     return Stream.of(activations, others, initializers).flatMap(s -> s);
