@@ -28,7 +28,8 @@ public record Conv1D(
     int dilationRate,
     boolean useBias,
     String kernelInitializer,
-    String biasInitializer)
+    String biasInitializer,
+    WeightRules rules)
     implements LayerSpec {
 
   /** Validates. */
@@ -43,6 +44,21 @@ public record Conv1D(
     activation = Activations.check(activation);
     kernelInitializer = Initializers.check(kernelInitializer);
     biasInitializer = Initializers.check(biasInitializer);
+    rules = (rules == null ? WeightRules.NONE : rules)
+        .check("Conv1D", WeightRules.KERNEL_BIAS.keySet());
+  }
+
+  /** The constructor without regularizers or constraints. */
+  public Conv1D(int filters, int kernelSize, int strides, String padding, String activation,
+      int dilationRate, boolean useBias, String kernelInitializer, String biasInitializer) {
+    this(filters, kernelSize, strides, padding, activation, dilationRate, useBias, kernelInitializer,
+        biasInitializer, WeightRules.NONE);
+  }
+
+  /** @return a copy with these regularizers and constraints (see {@link WeightRules}) */
+  public Conv1D rules(WeightRules rules) {
+    return new Conv1D(filters, kernelSize, strides, padding, activation, dilationRate, useBias, kernelInitializer,
+        biasInitializer, rules);
   }
 
   /** @return a convolution with these filters and window, Keras' defaults otherwise */
@@ -54,13 +70,13 @@ public record Conv1D(
   /** @return a copy with another activation */
   public Conv1D activation(String activation) {
     return new Conv1D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer);
+        kernelInitializer, biasInitializer, rules);
   }
 
   /** @return a copy with another padding */
   public Conv1D padding(String padding) {
     return new Conv1D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer);
+        kernelInitializer, biasInitializer, rules);
   }
 
   @Override
@@ -80,6 +96,7 @@ public record Conv1D(
     c.put("use_bias", useBias);
     c.put("kernel_initializer", Initializers.toKeras(kernelInitializer));
     c.put("bias_initializer", Initializers.toKeras(biasInitializer));
+    rules.writeTo(c, WeightRules.KERNEL_BIAS);
     return c;
   }
 
@@ -106,7 +123,8 @@ public record Conv1D(
         k1 ? c.optBoolean("bias", true) : c.optBoolean("use_bias", true),
         k1 ? Initializers.read(c, "init", "glorot_uniform")
             : Initializers.read(c, "kernel_initializer", "glorot_uniform"),
-        Initializers.read(c, "bias_initializer", "zeros"));
+        Initializers.read(c, "bias_initializer", "zeros"),
+        WeightRules.read(c, WeightRules.KERNEL_BIAS, WeightRules.KERAS1_KERNEL_BIAS));
     c.only("groups", 1);
     Keras1.dataFormat(c);
     Keras1.offKeys(c);

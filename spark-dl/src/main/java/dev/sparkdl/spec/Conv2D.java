@@ -30,7 +30,8 @@ public record Conv2D(
     List<Integer> dilationRate,
     boolean useBias,
     String kernelInitializer,
-    String biasInitializer)
+    String biasInitializer,
+    WeightRules rules)
     implements LayerSpec {
 
   /** Validates. */
@@ -46,6 +47,22 @@ public record Conv2D(
     activation = Activations.check(activation);
     kernelInitializer = Initializers.check(kernelInitializer);
     biasInitializer = Initializers.check(biasInitializer);
+    rules = (rules == null ? WeightRules.NONE : rules)
+        .check("Conv2D", WeightRules.KERNEL_BIAS.keySet());
+  }
+
+  /** The constructor without regularizers or constraints. */
+  public Conv2D(int filters, List<Integer> kernelSize, List<Integer> strides, String padding,
+      String activation, List<Integer> dilationRate, boolean useBias, String kernelInitializer,
+      String biasInitializer) {
+    this(filters, kernelSize, strides, padding, activation, dilationRate, useBias, kernelInitializer,
+        biasInitializer, WeightRules.NONE);
+  }
+
+  /** @return a copy with these regularizers and constraints (see {@link WeightRules}) */
+  public Conv2D rules(WeightRules rules) {
+    return new Conv2D(filters, kernelSize, strides, padding, activation, dilationRate, useBias, kernelInitializer,
+        biasInitializer, rules);
   }
 
   private static List<Integer> pair(String key, List<Integer> v) {
@@ -65,31 +82,31 @@ public record Conv2D(
   /** @return a copy with another kernel size */
   public Conv2D kernelSize(int height, int width) {
     return new Conv2D(filters, List.of(height, width), strides, padding, activation, dilationRate,
-        useBias, kernelInitializer, biasInitializer);
+        useBias, kernelInitializer, biasInitializer, rules);
   }
 
   /** @return a copy with other strides */
   public Conv2D strides(int height, int width) {
     return new Conv2D(filters, kernelSize, List.of(height, width), padding, activation,
-        dilationRate, useBias, kernelInitializer, biasInitializer);
+        dilationRate, useBias, kernelInitializer, biasInitializer, rules);
   }
 
   /** @return a copy with another padding (valid or same) */
   public Conv2D padding(String padding) {
     return new Conv2D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer);
+        kernelInitializer, biasInitializer, rules);
   }
 
   /** @return a copy with another activation */
   public Conv2D activation(String activation) {
     return new Conv2D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer);
+        kernelInitializer, biasInitializer, rules);
   }
 
   /** @return a copy with another dilation rate */
   public Conv2D dilationRate(int height, int width) {
     return new Conv2D(filters, kernelSize, strides, padding, activation, List.of(height, width),
-        useBias, kernelInitializer, biasInitializer);
+        useBias, kernelInitializer, biasInitializer, rules);
   }
 
   @Override
@@ -109,6 +126,7 @@ public record Conv2D(
     c.put("use_bias", useBias);
     c.put("kernel_initializer", Initializers.toKeras(kernelInitializer));
     c.put("bias_initializer", Initializers.toKeras(biasInitializer));
+    rules.writeTo(c, WeightRules.KERNEL_BIAS);
     return c;
   }
 
@@ -140,7 +158,8 @@ public record Conv2D(
         k1 ? c.optBoolean("bias", true) : c.optBoolean("use_bias", true),
         k1 ? Initializers.read(c, "init", "glorot_uniform")
             : Initializers.read(c, "kernel_initializer", "glorot_uniform"),
-        Initializers.read(c, "bias_initializer", "zeros"));
+        Initializers.read(c, "bias_initializer", "zeros"),
+        WeightRules.read(c, WeightRules.KERNEL_BIAS, WeightRules.KERAS1_KERNEL_BIAS));
     c.only("groups", 1);
     Keras1.dataFormat(c);
     Keras1.offKeys(c);

@@ -22,6 +22,9 @@ final class Keras1 {
    */
   static void offKeys(Config c) {
     for (String k : OFF_WHEN_NULL) {
+      if (c.wasRead(k)) {
+        continue; // a layer that reads its regularizers and constraints (WeightRules)
+      }
       Object v = c.optRaw(k);
       if (v != null && !"input_dtype".equals(k)) {
         throw new SpecException(c.owner() + ": " + k + "=" + v + " is not supported; only null"
