@@ -339,7 +339,9 @@ public final class Network implements AutoCloseable {
    * @param inputs {@code samples × inputSize} inputs
    * @param targets {@code samples × targetSize} targets
    * @param samples the number of samples
-   * @return loss and metric sums of this batch (computed before the update, as Keras reports)
+   * @return loss and metric sums of this batch (computed before the update, as Keras reports;
+   *     the loss includes the layers' regularizers, see {@link dev.sparkdl.spec.WeightRules}).
+   *     After the update the layers' constraints are applied.
    * @throws NonFiniteLossException if the loss is NaN or infinite
    */
   public BatchStats trainBatch(float[] inputs, float[] targets, int samples) {

@@ -20,6 +20,8 @@ import java.util.Map;
  * @param useBias whether to add a bias per filter
  * @param kernelInitializer default glorot_uniform
  * @param biasInitializer default zeros
+ * @param rules the {@link WeightRules}: kernel, bias and activity regularizers, kernel and bias constraints; {@link
+ *     WeightRules#NONE} for none
  */
 public record Conv2D(
     int filters,

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param useBias whether to add a bias vector
  * @param kernelInitializer an {@link Initializers} name, Keras' default {@code glorot_uniform}
  * @param biasInitializer an {@link Initializers} name, Keras' default {@code zeros}
+ * @param rules the {@link WeightRules}: kernel, bias and activity regularizers, kernel and bias constraints; {@link
+ *     WeightRules#NONE} for none
  */
 public record Dense(
     int units,

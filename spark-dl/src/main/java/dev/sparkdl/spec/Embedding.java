@@ -14,6 +14,8 @@ import java.util.Map;
  * @param inputDim the vocabulary size, &gt; 0
  * @param outputDim the vector size, &gt; 0
  * @param embeddingsInitializer an {@link Initializers} form, Keras' default {@code random_uniform}
+ * @param rules the {@link WeightRules}: embeddings and activity regularizers, embeddings constraint; {@link
+ *     WeightRules#NONE} for none
  */
 public record Embedding(int inputDim, int outputDim, String embeddingsInitializer,
     WeightRules rules)

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Arguments every layer reader shares across Keras versions: Keras 1's regularizer and constraint
- * spellings (accepted when null), {@code dim_ordering} and {@code data_format} (channels-last
+ * spellings (accepted when null, unless the layer reads them), {@code dim_ordering} and {@code data_format} (channels-last
  * only).
  */
 final class Keras1 {
@@ -18,7 +18,7 @@ final class Keras1 {
 
   /**
    * Accepts Keras 1's regularizer and constraint keys when null; refuses them otherwise, naming
-   * the layer and the argument.
+   * the layer and the argument. Keys a layer has already read (its {@link WeightRules}) pass.
    */
   static void offKeys(Config c) {
     for (String k : OFF_WHEN_NULL) {

@@ -31,6 +31,9 @@ import java.util.Map;
  * @param kernelInitializer an {@link Initializers} form
  * @param recurrentInitializer an {@link Initializers} form
  * @param biasInitializer an {@link Initializers} form
+ * @param rules the {@link WeightRules}: kernel, recurrent_kernel, bias and activity regularizers, kernel, recurrent_kernel and bias
+ *     constraints; {@link
+ *     WeightRules#NONE} for none
  */
 public record Recurrent(String kind, int units, String activation, boolean returnSequences,
     String recurrentActivation, boolean useBias, boolean goBackwards, double dropout,

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkdl.spec.CompileOptions;
+import dev.sparkdl.spec.Conv1D;
 import dev.sparkdl.spec.Dense;
+import dev.sparkdl.spec.Embedding;
+import dev.sparkdl.spec.Flatten;
 import dev.sparkdl.spec.Loss;
 import dev.sparkdl.spec.Optimizer;
 import dev.sparkdl.spec.Recurrent;
@@ -194,6 +197,40 @@ class RegularizationTest {
       double plainLoss = a.trainBatch(X, y, 2).meanLoss();
       double regLoss = b.trainBatch(X, y, 2).meanLoss();
       assertEquals(plainLoss + expected, regLoss, 1e-5);
+    }
+  }
+
+  @Test
+  void convolutionAndEmbeddingConstraintsWorkInKerasLayout() {
+    // Conv1D kernel (kernel_size 2, in 2, filters 3): UnitNorm over axes [0, 1] makes each
+    // filter's weights a unit vector, whatever DJL's (filters, in, size) layout
+    Sequential conv = Sequential.of(Conv1D.filters(3, 2).rules(WeightRules.NONE
+        .constraint("kernel", Constraint.unitNorm().axis(0, 1))
+        .regularizer("kernel", Regularizer.l2(0.1))), Flatten.of(), Dense.units(1))
+        .inputShape(3, 2);
+    CompileOptions sgd =
+        new CompileOptions(Loss.of("mse"), new Optimizer.SGD(0.5, 0.0, false), List.of());
+    try (Network net = Network.create(conv, sgd, 4)) {
+      net.trainBatch(X, new float[] {1f, -1f}, 2);
+      float[] k = net.kerasWeights().get(0).values();
+      for (int f = 0; f < 3; f++) {
+        double n = 0;
+        for (int i = 0; i < 4; i++) {
+          n += k[3 * i + f] * k[3 * i + f];
+        }
+        assertEquals(1.0, Math.sqrt(n), 1e-5, "filter " + f);
+      }
+    }
+    Sequential emb = Sequential.of(Embedding.of(5, 2).rules(WeightRules.NONE
+        .constraint("embeddings", Constraint.nonNeg())), Flatten.of(), Dense.units(1))
+        .inputShape(3);
+    try (Network net = Network.create(emb, sgd, 4)) {
+      for (int s = 0; s < 3; s++) {
+        net.trainBatch(new float[] {0, 1, 2, 3, 4, 1}, new float[] {5f, -5f}, 2);
+      }
+      for (float v : net.kerasWeights().get(0).values()) {
+        assertTrue(v >= 0, "embedding " + v);
+      }
     }
   }
 
