@@ -53,6 +53,7 @@ public final class Network implements AutoCloseable {
   private final LossFunction loss;
   private final MetricFunctions metrics;
   private final Updater updater;
+  private final WeightPenalties penalties;
   private SplittableRandom dropoutRandom;
   private long steps;
 
@@ -79,6 +80,7 @@ public final class Network implements AutoCloseable {
       this.infos = built.infos();
       this.layers = built.layers();
       this.norms = built.norms();
+      this.penalties = built.penalties();
       this.store = new ParameterStore(manager, false);
       setWeights(initialWeights(seed));
       if (compile != null) {
@@ -337,7 +339,9 @@ public final class Network implements AutoCloseable {
    * @param inputs {@code samples × inputSize} inputs
    * @param targets {@code samples × targetSize} targets
    * @param samples the number of samples
-   * @return loss and metric sums of this batch (computed before the update, as Keras reports)
+   * @return loss and metric sums of this batch (computed before the update, as Keras reports;
+   *     the loss includes the layers' regularizers, see {@link dev.sparkdl.spec.WeightRules}).
+   *     After the update the layers' constraints are applied.
    * @throws NonFiniteLossException if the loss is NaN or infinite
    */
   public BatchStats trainBatch(float[] inputs, float[] targets, int samples) {
@@ -348,8 +352,9 @@ public final class Network implements AutoCloseable {
       NDArray xs = step.create(inputs, batchShape(samples));
       NDArray ys = step.create(targets, new Shape(samples, outputSize));
       float[][] varianceBefore = movingVariances();
-      NDArray z = body.forward(store, new NDList(xs), true).singletonOrThrow();
-      NDArray l = loss.compute(z, ys);
+      NDArray[] zs = new NDArray[1];
+      NDArray l = lossWithPenalties(xs, ys, true, zs, step);
+      NDArray z = zs[0];
       JniUtils.backward((PtNDArray) l, (PtNDArray) step.ones(l.getShape()), false, false);
       Engines.gradMode(false);
       keepKerasVarianceUpdate(varianceBefore, samples); // after backward: autograd saved it
@@ -364,11 +369,51 @@ public final class Network implements AutoCloseable {
       }
       stats = statsOf(z.stopGradient(), ys, samples, lossValue, step);
       updater.step(step);
+      if (penalties.hasConstraints()) {
+        penalties.constrain(params, layers);
+      }
       steps++;
     } finally {
       Engines.gradMode(false);
     }
     return stats;
+  }
+
+  /**
+   * The batch's mean loss plus, as Keras adds its layers' losses, the weight regularizers and
+   * the activity regularizers (of each regularized layer's output, summed over the batch).
+   *
+   * @param z receives the body's output
+   */
+  private NDArray lossWithPenalties(NDArray xs, NDArray ys, boolean training, NDArray[] z,
+      NDManager step) {
+    List<WeightPenalties.ActivityTerm> activity = penalties.activity();
+    NDArray extra = null;
+    if (activity.isEmpty()) {
+      z[0] = body.forward(store, new NDList(xs), training).singletonOrThrow();
+    } else {
+      NDList cur = new NDList(xs);
+      int children = body.getChildren().size();
+      for (int c = 0; c < children; c++) {
+        cur = body.getChildren().valueAt(c).forward(store, cur, training);
+        for (WeightPenalties.ActivityTerm t : activity) {
+          if (!t.last() && t.childEnd() == c + 1) {
+            extra = WeightPenalties.add(extra,
+                WeightPenalties.of(cur.singletonOrThrow(), t.l1(), t.l2(), step), step);
+          }
+        }
+      }
+      z[0] = cur.singletonOrThrow();
+      for (WeightPenalties.ActivityTerm t : activity) {
+        if (t.last()) {
+          NDArray y = ActivationFunctions.apply(head, z[0]);
+          extra = WeightPenalties.add(extra, WeightPenalties.of(y, t.l1(), t.l2(), step), step);
+        }
+      }
+    }
+    extra = WeightPenalties.add(extra, penalties.weightPenalty(params, step), step);
+    NDArray l = loss.compute(z[0], ys);
+    return extra == null ? l : l.add(extra);
   }
 
   private float[][] movingVariances() {
@@ -414,9 +459,9 @@ public final class Network implements AutoCloseable {
     try (NDManager step = manager.newSubManager()) {
       NDArray xs = step.create(inputs, batchShape(samples));
       NDArray ys = step.create(targets, new Shape(samples, outputSize));
-      NDArray z = body.forward(store, new NDList(xs), false).singletonOrThrow();
-      float lossValue = loss.compute(z, ys).getFloat();
-      return statsOf(z, ys, samples, lossValue, step);
+      NDArray[] zs = new NDArray[1];
+      float lossValue = lossWithPenalties(xs, ys, false, zs, step).getFloat();
+      return statsOf(zs[0], ys, samples, lossValue, step);
     }
   }
 

@@ -39,6 +39,7 @@ import dev.sparkdl.spec.Reshape;
 import dev.sparkdl.spec.Sequential;
 import dev.sparkdl.spec.Shapes;
 import dev.sparkdl.spec.SpecException;
+import dev.sparkdl.spec.WeightRules;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -78,7 +79,7 @@ final class NetworkBuilder {
   /** A built, initialised body with its head activation and parameter descriptions. */
   record Built(SequentialBlock body, String head, String outputActivation,
       List<Parameter> params, List<ParamInfo> infos, List<LayerWeights> layers,
-      List<NormLayer> norms) {}
+      List<NormLayer> norms, WeightPenalties penalties) {}
 
   /**
    * A BatchNormalization layer: its block's position among the body's children and the
@@ -106,6 +107,7 @@ final class NetworkBuilder {
     String head = "linear";
     OutputHead output = OutputHead.of(spec);
     List<Integer> shape = inputShape;
+    List<WeightPenalties.ActivityTerm> activity = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       LayerSpec layer = layers.get(i);
       boolean last = i == layers.size() - 1;
@@ -223,6 +225,11 @@ final class NetworkBuilder {
           body.add(lambda(x -> ActivationFunctions.apply(a, x), a));
         }
       }
+      WeightRules.Regularizer act = rulesOf(layer).regularizers().get("activity");
+      if (act != null) {
+        activity.add(new WeightPenalties.ActivityTerm(body.getChildren().size(), last, act.l1(),
+            act.l2()));
+      }
       shape = layer.outputShape(shape);
     }
     body.setInitializer(Initializer.ZEROS, p -> true);
@@ -232,6 +239,8 @@ final class NetworkBuilder {
     List<ParamInfo> infos = new ArrayList<>();
     List<LayerWeights> weights = new ArrayList<>();
     List<NormLayer> norms = new ArrayList<>();
+    List<WeightPenalties.WeightTerm> weightTerms = new ArrayList<>();
+    List<WeightPenalties.ConstraintTerm> constraintTerms = new ArrayList<>();
     for (int pi = 0; pi < parts.size(); pi++) {
       Part part = parts.get(pi);
       LayerSpec owner = layers.get(part.layer());
@@ -250,13 +259,77 @@ final class NetworkBuilder {
       }
       weights.add(new LayerWeights(prefix, first, own.size(),
           part.keras(), part.converter()));
+      rules(owner, part, first, weights.size() - 1, weightTerms, constraintTerms);
       int n = normParts.indexOf(pi);
       if (n >= 0) {
         norms.add(new NormLayer(normChildren.get(n), first + 2, first + 3, normFacts.get(n)[0],
             (int) normFacts.get(n)[1]));
       }
     }
-    return new Built(body, head, output.activation(), params, infos, weights, norms);
+    WeightPenalties penalties = weightTerms.isEmpty() && activity.isEmpty()
+        && constraintTerms.isEmpty() ? WeightPenalties.NONE
+        : new WeightPenalties(weightTerms, activity, constraintTerms);
+    return new Built(body, head, output.activation(), params, infos, weights, norms, penalties);
+  }
+
+  private static WeightRules rulesOf(LayerSpec layer) {
+    if (layer instanceof Dense d) {
+      return d.rules();
+    } else if (layer instanceof Conv2D c) {
+      return c.rules();
+    } else if (layer instanceof Conv1D c) {
+      return c.rules();
+    } else if (layer instanceof Embedding e) {
+      return e.rules();
+    } else if (layer instanceof Recurrent r) {
+      return r.rules();
+    }
+    return WeightRules.NONE;
+  }
+
+  /**
+   * The layer's weight regularizers and constraints on its DJL parameters: each Keras array is
+   * the DJL array of the same index, but for a recurrent layer, whose kernel, recurrent kernel
+   * and bias are DJL's {@code w_ih}, {@code w_hh} and {@code b_ih + b_hh} (GRU with {@code
+   * reset_after}: both biases, each penalised).
+   */
+  private static void rules(LayerSpec owner, Part part, int first, int layerIndex,
+      List<WeightPenalties.WeightTerm> weightTerms,
+      List<WeightPenalties.ConstraintTerm> constraintTerms) {
+    WeightRules rules = rulesOf(owner);
+    if (rules.isEmpty()) {
+      return;
+    }
+    for (int k = 0; k < part.keras().size(); k++) {
+      String name = part.keras().get(k).name();
+      int[] local;
+      boolean separate = false;
+      if (owner instanceof Recurrent r && "bias".equals(name)) {
+        local = new int[] {2, 3};
+        separate = "GRU".equals(r.kind()) && r.resetAfter();
+      } else {
+        local = new int[] {k};
+      }
+      WeightRules.Regularizer reg = rules.regularizers().get(name);
+      if (reg != null) {
+        if (separate) {
+          for (int p : local) {
+            weightTerms.add(new WeightPenalties.WeightTerm(new int[] {first + p}, reg.l1(),
+                reg.l2()));
+          }
+        } else {
+          int[] global = new int[local.length];
+          for (int p = 0; p < local.length; p++) {
+            global[p] = first + local[p];
+          }
+          weightTerms.add(new WeightPenalties.WeightTerm(global, reg.l1(), reg.l2()));
+        }
+      }
+      WeightRules.Constraint con = rules.constraints().get(name);
+      if (con != null) {
+        constraintTerms.add(new WeightPenalties.ConstraintTerm(layerIndex, k, local, con));
+      }
+    }
   }
 
   /**

@@ -68,6 +68,11 @@ public final class Config {
     return owner;
   }
 
+  /** @return true if a reader has already read the key */
+  public boolean wasRead(String key) {
+    return read.contains(key);
+  }
+
   /** @return true if the key is present (even with a null value) */
   public boolean has(String key) {
     return values.containsKey(key);

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param biasInitializer default zeros
  * @param dataFormat channels_last (default, input {@code (steps, channels)}) or channels_first
  *     (input {@code (channels, steps)}, output {@code (filters, steps')})
+ * @param rules the {@link WeightRules}: kernel, bias and activity regularizers, kernel and bias
+ *     constraints; {@link WeightRules#NONE} for none
  */
 public record Conv1D(
     int filters,
@@ -32,14 +34,23 @@ public record Conv1D(
     boolean useBias,
     String kernelInitializer,
     String biasInitializer,
-    String dataFormat)
+    String dataFormat,
+    WeightRules rules)
     implements LayerSpec {
 
-  /** A channels-last convolution. */
+  /** A channels-last convolution without regularizers or constraints. */
   public Conv1D(int filters, int kernelSize, int strides, String padding, String activation,
       int dilationRate, boolean useBias, String kernelInitializer, String biasInitializer) {
     this(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
         kernelInitializer, biasInitializer, "channels_last");
+  }
+
+  /** A convolution in this data format, without regularizers or constraints. */
+  public Conv1D(int filters, int kernelSize, int strides, String padding, String activation,
+      int dilationRate, boolean useBias, String kernelInitializer, String biasInitializer,
+      String dataFormat) {
+    this(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
+        kernelInitializer, biasInitializer, dataFormat, WeightRules.NONE);
   }
 
   /** Validates. */
@@ -55,6 +66,14 @@ public record Conv1D(
     kernelInitializer = Initializers.check(kernelInitializer);
     biasInitializer = Initializers.check(biasInitializer);
     dataFormat = Shapes.dataFormat("Conv1D", dataFormat);
+    rules = (rules == null ? WeightRules.NONE : rules)
+        .check("Conv1D", WeightRules.KERNEL_BIAS.keySet());
+  }
+
+  /** @return a copy with these regularizers and constraints (see {@link WeightRules}) */
+  public Conv1D rules(WeightRules rules) {
+    return new Conv1D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
+        kernelInitializer, biasInitializer, dataFormat, rules);
   }
 
   /** @return a convolution with these filters and window, Keras' defaults otherwise */
@@ -66,19 +85,19 @@ public record Conv1D(
   /** @return a copy with another activation */
   public Conv1D activation(String activation) {
     return new Conv1D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer, dataFormat);
+        kernelInitializer, biasInitializer, dataFormat, rules);
   }
 
   /** @return a copy with another data format (channels_last or channels_first) */
   public Conv1D dataFormat(String dataFormat) {
     return new Conv1D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer, dataFormat);
+        kernelInitializer, biasInitializer, dataFormat, rules);
   }
 
   /** @return a copy with another padding */
   public Conv1D padding(String padding) {
     return new Conv1D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer, dataFormat);
+        kernelInitializer, biasInitializer, dataFormat, rules);
   }
 
   @Override
@@ -101,6 +120,7 @@ public record Conv1D(
     if ("channels_first".equals(dataFormat)) {
       c.put("data_format", dataFormat);
     }
+    rules.writeTo(c, WeightRules.KERNEL_BIAS);
     return c;
   }
 
@@ -130,7 +150,8 @@ public record Conv1D(
         k1 ? c.optBoolean("bias", true) : c.optBoolean("use_bias", true),
         k1 ? Initializers.read(c, "init", "glorot_uniform")
             : Initializers.read(c, "kernel_initializer", "glorot_uniform"),
-        Initializers.read(c, "bias_initializer", "zeros"), Keras1.dataFormatOf(c));
+        Initializers.read(c, "bias_initializer", "zeros"), Keras1.dataFormatOf(c),
+        WeightRules.read(c, WeightRules.KERNEL_BIAS, WeightRules.KERAS1_KERNEL_BIAS));
     c.only("groups", 1);
     Keras1.offKeys(c);
     c.finish();

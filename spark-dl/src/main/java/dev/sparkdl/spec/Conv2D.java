@@ -22,6 +22,8 @@ import java.util.Map;
  * @param biasInitializer default zeros
  * @param dataFormat channels_last (default, input {@code (height, width, channels)}) or
  *     channels_first (input {@code (channels, height, width)})
+ * @param rules the {@link WeightRules}: kernel, bias and activity regularizers, kernel and bias
+ *     constraints; {@link WeightRules#NONE} for none
  */
 public record Conv2D(
     int filters,
@@ -33,15 +35,24 @@ public record Conv2D(
     boolean useBias,
     String kernelInitializer,
     String biasInitializer,
-    String dataFormat)
+    String dataFormat,
+    WeightRules rules)
     implements LayerSpec {
 
-  /** A channels-last convolution. */
+  /** A channels-last convolution without regularizers or constraints. */
   public Conv2D(int filters, List<Integer> kernelSize, List<Integer> strides, String padding,
       String activation, List<Integer> dilationRate, boolean useBias, String kernelInitializer,
       String biasInitializer) {
     this(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
         kernelInitializer, biasInitializer, "channels_last");
+  }
+
+  /** A convolution in this data format, without regularizers or constraints. */
+  public Conv2D(int filters, List<Integer> kernelSize, List<Integer> strides, String padding,
+      String activation, List<Integer> dilationRate, boolean useBias, String kernelInitializer,
+      String biasInitializer, String dataFormat) {
+    this(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
+        kernelInitializer, biasInitializer, dataFormat, WeightRules.NONE);
   }
 
   /** Validates. */
@@ -58,6 +69,14 @@ public record Conv2D(
     kernelInitializer = Initializers.check(kernelInitializer);
     biasInitializer = Initializers.check(biasInitializer);
     dataFormat = Shapes.dataFormat("Conv2D", dataFormat);
+    rules = (rules == null ? WeightRules.NONE : rules)
+        .check("Conv2D", WeightRules.KERNEL_BIAS.keySet());
+  }
+
+  /** @return a copy with these regularizers and constraints (see {@link WeightRules}) */
+  public Conv2D rules(WeightRules rules) {
+    return new Conv2D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
+        kernelInitializer, biasInitializer, dataFormat, rules);
   }
 
   private static List<Integer> pair(String key, List<Integer> v) {
@@ -77,37 +96,37 @@ public record Conv2D(
   /** @return a copy with another kernel size */
   public Conv2D kernelSize(int height, int width) {
     return new Conv2D(filters, List.of(height, width), strides, padding, activation, dilationRate,
-        useBias, kernelInitializer, biasInitializer, dataFormat);
+        useBias, kernelInitializer, biasInitializer, dataFormat, rules);
   }
 
   /** @return a copy with other strides */
   public Conv2D strides(int height, int width) {
     return new Conv2D(filters, kernelSize, List.of(height, width), padding, activation,
-        dilationRate, useBias, kernelInitializer, biasInitializer, dataFormat);
+        dilationRate, useBias, kernelInitializer, biasInitializer, dataFormat, rules);
   }
 
   /** @return a copy with another padding (valid or same) */
   public Conv2D padding(String padding) {
     return new Conv2D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer, dataFormat);
+        kernelInitializer, biasInitializer, dataFormat, rules);
   }
 
   /** @return a copy with another data format (channels_last or channels_first) */
   public Conv2D dataFormat(String dataFormat) {
     return new Conv2D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer, dataFormat);
+        kernelInitializer, biasInitializer, dataFormat, rules);
   }
 
   /** @return a copy with another activation */
   public Conv2D activation(String activation) {
     return new Conv2D(filters, kernelSize, strides, padding, activation, dilationRate, useBias,
-        kernelInitializer, biasInitializer, dataFormat);
+        kernelInitializer, biasInitializer, dataFormat, rules);
   }
 
   /** @return a copy with another dilation rate */
   public Conv2D dilationRate(int height, int width) {
     return new Conv2D(filters, kernelSize, strides, padding, activation, List.of(height, width),
-        useBias, kernelInitializer, biasInitializer, dataFormat);
+        useBias, kernelInitializer, biasInitializer, dataFormat, rules);
   }
 
   @Override
@@ -130,6 +149,7 @@ public record Conv2D(
     if ("channels_first".equals(dataFormat)) {
       c.put("data_format", dataFormat);
     }
+    rules.writeTo(c, WeightRules.KERNEL_BIAS);
     return c;
   }
 
@@ -163,7 +183,8 @@ public record Conv2D(
         k1 ? c.optBoolean("bias", true) : c.optBoolean("use_bias", true),
         k1 ? Initializers.read(c, "init", "glorot_uniform")
             : Initializers.read(c, "kernel_initializer", "glorot_uniform"),
-        Initializers.read(c, "bias_initializer", "zeros"), Keras1.dataFormatOf(c));
+        Initializers.read(c, "bias_initializer", "zeros"), Keras1.dataFormatOf(c),
+        WeightRules.read(c, WeightRules.KERNEL_BIAS, WeightRules.KERAS1_KERNEL_BIAS));
     c.only("groups", 1);
     Keras1.offKeys(c);
     c.finish();

@@ -17,13 +17,16 @@ import java.util.Map;
  * @param useBias whether to add a bias vector
  * @param kernelInitializer an {@link Initializers} name, Keras' default {@code glorot_uniform}
  * @param biasInitializer an {@link Initializers} name, Keras' default {@code zeros}
+ * @param rules the {@link WeightRules}: kernel, bias and activity regularizers, kernel and bias constraints; {@link
+ *     WeightRules#NONE} for none
  */
 public record Dense(
     int units,
     String activation,
     boolean useBias,
     String kernelInitializer,
-    String biasInitializer)
+    String biasInitializer,
+    WeightRules rules)
     implements LayerSpec {
 
   /** Validates the arguments and canonicalises names. */
@@ -36,6 +39,19 @@ public record Dense(
     activation = Activations.check(activation);
     kernelInitializer = Initializers.check(kernelInitializer);
     biasInitializer = Initializers.check(biasInitializer);
+    rules = (rules == null ? WeightRules.NONE : rules)
+        .check("Dense", WeightRules.KERNEL_BIAS.keySet());
+  }
+
+  /** The constructor without regularizers or constraints. */
+  public Dense(int units, String activation, boolean useBias, String kernelInitializer,
+      String biasInitializer) {
+    this(units, activation, useBias, kernelInitializer, biasInitializer, WeightRules.NONE);
+  }
+
+  /** @return a copy with these regularizers and constraints (see {@link WeightRules}) */
+  public Dense rules(WeightRules rules) {
+    return new Dense(units, activation, useBias, kernelInitializer, biasInitializer, rules);
   }
 
   /**
@@ -48,22 +64,22 @@ public record Dense(
 
   /** @return a copy with another activation */
   public Dense activation(String name) {
-    return new Dense(units, name, useBias, kernelInitializer, biasInitializer);
+    return new Dense(units, name, useBias, kernelInitializer, biasInitializer, rules);
   }
 
   /** @return a copy with or without a bias */
   public Dense useBias(boolean use) {
-    return new Dense(units, activation, use, kernelInitializer, biasInitializer);
+    return new Dense(units, activation, use, kernelInitializer, biasInitializer, rules);
   }
 
   /** @return a copy with another kernel initializer */
   public Dense kernelInitializer(String name) {
-    return new Dense(units, activation, useBias, name, biasInitializer);
+    return new Dense(units, activation, useBias, name, biasInitializer, rules);
   }
 
   /** @return a copy with another bias initializer */
   public Dense biasInitializer(String name) {
-    return new Dense(units, activation, useBias, kernelInitializer, name);
+    return new Dense(units, activation, useBias, kernelInitializer, name, rules);
   }
 
   @Override
@@ -79,6 +95,7 @@ public record Dense(
     c.put("use_bias", useBias);
     c.put("kernel_initializer", Initializers.toKeras(kernelInitializer));
     c.put("bias_initializer", Initializers.toKeras(biasInitializer));
+    rules.writeTo(c, WeightRules.KERNEL_BIAS);
     return c;
   }
 
@@ -107,7 +124,8 @@ public record Dense(
             c.has("bias") ? c.optBoolean("bias", true) : c.optBoolean("use_bias", true),
             c.has("init") ? Initializers.read(c, "init", "glorot_uniform")
                 : Initializers.read(c, "kernel_initializer", "glorot_uniform"),
-            Initializers.read(c, "bias_initializer", "zeros"));
+            Initializers.read(c, "bias_initializer", "zeros"),
+        WeightRules.read(c, WeightRules.KERNEL_BIAS, WeightRules.KERAS1_KERNEL_BIAS));
     Keras1.offKeys(c);
     c.finish();
     return d;

@@ -14,8 +14,11 @@ import java.util.Map;
  * @param inputDim the vocabulary size, &gt; 0
  * @param outputDim the vector size, &gt; 0
  * @param embeddingsInitializer an {@link Initializers} form, Keras' default {@code random_uniform}
+ * @param rules the {@link WeightRules}: embeddings and activity regularizers, embeddings constraint; {@link
+ *     WeightRules#NONE} for none
  */
-public record Embedding(int inputDim, int outputDim, String embeddingsInitializer)
+public record Embedding(int inputDim, int outputDim, String embeddingsInitializer,
+    WeightRules rules)
     implements LayerSpec {
 
   /** Validates. */
@@ -26,6 +29,18 @@ public record Embedding(int inputDim, int outputDim, String embeddingsInitialize
           + outputDim);
     }
     embeddingsInitializer = Initializers.check(embeddingsInitializer);
+    rules = (rules == null ? WeightRules.NONE : rules)
+        .check("Embedding", WeightRules.EMBEDDINGS.keySet());
+  }
+
+  /** The constructor without regularizers or constraints. */
+  public Embedding(int inputDim, int outputDim, String embeddingsInitializer) {
+    this(inputDim, outputDim, embeddingsInitializer, WeightRules.NONE);
+  }
+
+  /** @return a copy with these regularizers and constraints (see {@link WeightRules}) */
+  public Embedding rules(WeightRules rules) {
+    return new Embedding(inputDim, outputDim, embeddingsInitializer, rules);
   }
 
   /**
@@ -54,6 +69,7 @@ public record Embedding(int inputDim, int outputDim, String embeddingsInitialize
     if (!"random_uniform".equals(embeddingsInitializer)) {
       c.put("embeddings_initializer", Initializers.toKeras(embeddingsInitializer));
     }
+    rules.writeTo(c, WeightRules.EMBEDDINGS);
     return c;
   }
 
@@ -74,7 +90,8 @@ public record Embedding(int inputDim, int outputDim, String embeddingsInitialize
     int out = c.requiredInt("output_dim");
     String init = Initializers.read(c, c.has("init") ? "init" : "embeddings_initializer",
         "random_uniform");
-    Embedding e = new Embedding(in, out, init);
+    Embedding e = new Embedding(in, out, init,
+        WeightRules.read(c, WeightRules.EMBEDDINGS, WeightRules.KERAS1_EMBEDDINGS));
     c.only("mask_zero", false);
     c.only("dropout", 0.0); // Keras 1
     Keras1.offKeys(c);

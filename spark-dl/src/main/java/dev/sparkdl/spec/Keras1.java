@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Arguments every layer reader shares across Keras versions: Keras 1's regularizer and constraint
- * spellings (accepted when null), {@code dim_ordering} (tf only) and {@code data_format}
- * (channels-last or channels-first).
+ * spellings (accepted when null, unless the layer reads them), {@code dim_ordering} (tf only)
+ * and {@code data_format} (channels-last or channels-first).
  */
 final class Keras1 {
   /** Keras 1 arguments that are accepted only when null (their "off" value). */
@@ -18,10 +18,13 @@ final class Keras1 {
 
   /**
    * Accepts Keras 1's regularizer and constraint keys when null; refuses them otherwise, naming
-   * the layer and the argument.
+   * the layer and the argument. Keys a layer has already read (its {@link WeightRules}) pass.
    */
   static void offKeys(Config c) {
     for (String k : OFF_WHEN_NULL) {
+      if (c.wasRead(k)) {
+        continue; // a layer that reads its regularizers and constraints (WeightRules)
+      }
       Object v = c.optRaw(k);
       if (v != null && !"input_dtype".equals(k)) {
         throw new SpecException(c.owner() + ": " + k + "=" + v + " is not supported; only null"

@@ -31,11 +31,14 @@ import java.util.Map;
  * @param kernelInitializer an {@link Initializers} form
  * @param recurrentInitializer an {@link Initializers} form
  * @param biasInitializer an {@link Initializers} form
+ * @param rules the {@link WeightRules}: kernel, recurrent_kernel, bias and activity regularizers, kernel, recurrent_kernel and bias
+ *     constraints; {@link
+ *     WeightRules#NONE} for none
  */
 public record Recurrent(String kind, int units, String activation, boolean returnSequences,
     String recurrentActivation, boolean useBias, boolean goBackwards, double dropout,
     double recurrentDropout, boolean resetAfter, boolean unitForgetBias, String kernelInitializer,
-    String recurrentInitializer, String biasInitializer)
+    String recurrentInitializer, String biasInitializer, WeightRules rules)
     implements LayerSpec {
   /** The kinds. */
   public static final List<String> KINDS = List.of("SimpleRNN", "GRU", "LSTM");
@@ -66,6 +69,24 @@ public record Recurrent(String kind, int units, String activation, boolean retur
     kernelInitializer = Initializers.check(kernelInitializer);
     recurrentInitializer = Initializers.check(recurrentInitializer);
     biasInitializer = Initializers.check(biasInitializer);
+    rules = (rules == null ? WeightRules.NONE : rules).check(kind, WeightRules.RECURRENT.keySet());
+  }
+
+  /** The constructor without regularizers or constraints. */
+  public Recurrent(String kind, int units, String activation, boolean returnSequences,
+      String recurrentActivation, boolean useBias, boolean goBackwards, double dropout,
+      double recurrentDropout, boolean resetAfter, boolean unitForgetBias,
+      String kernelInitializer, String recurrentInitializer, String biasInitializer) {
+    this(kind, units, activation, returnSequences, recurrentActivation, useBias, goBackwards,
+        dropout, recurrentDropout, resetAfter, unitForgetBias, kernelInitializer,
+        recurrentInitializer, biasInitializer, WeightRules.NONE);
+  }
+
+  /** @return a copy with these regularizers and constraints (see {@link WeightRules}) */
+  public Recurrent rules(WeightRules rules) {
+    return new Recurrent(kind, units, activation, returnSequences, recurrentActivation, useBias,
+        goBackwards, dropout, recurrentDropout, resetAfter, unitForgetBias, kernelInitializer,
+        recurrentInitializer, biasInitializer, rules);
   }
 
   /**
@@ -100,49 +121,49 @@ public record Recurrent(String kind, int units, String activation, boolean retur
   public Recurrent returnSequences(boolean all) {
     return new Recurrent(kind, units, activation, all, recurrentActivation, useBias, goBackwards,
         dropout, recurrentDropout, resetAfter, unitForgetBias, kernelInitializer,
-        recurrentInitializer, biasInitializer);
+        recurrentInitializer, biasInitializer, rules);
   }
 
   /** @return a copy with another activation */
   public Recurrent activation(String activation) {
     return new Recurrent(kind, units, activation, returnSequences, recurrentActivation, useBias,
         goBackwards, dropout, recurrentDropout, resetAfter, unitForgetBias, kernelInitializer,
-        recurrentInitializer, biasInitializer);
+        recurrentInitializer, biasInitializer, rules);
   }
 
   /** @return a copy with another recurrent (gate) activation */
   public Recurrent recurrentActivation(String name) {
     return new Recurrent(kind, units, activation, returnSequences, name, useBias, goBackwards,
         dropout, recurrentDropout, resetAfter, unitForgetBias, kernelInitializer,
-        recurrentInitializer, biasInitializer);
+        recurrentInitializer, biasInitializer, rules);
   }
 
   /** @return a copy with GRU's reset gate applied after (true) or before the recurrent product */
   public Recurrent resetAfter(boolean after) {
     return new Recurrent(kind, units, activation, returnSequences, recurrentActivation, useBias,
         goBackwards, dropout, recurrentDropout, after, unitForgetBias, kernelInitializer,
-        recurrentInitializer, biasInitializer);
+        recurrentInitializer, biasInitializer, rules);
   }
 
   /** @return a copy with these dropout rates */
   public Recurrent dropout(double inputs, double state) {
     return new Recurrent(kind, units, activation, returnSequences, recurrentActivation, useBias,
         goBackwards, inputs, state, resetAfter, unitForgetBias, kernelInitializer,
-        recurrentInitializer, biasInitializer);
+        recurrentInitializer, biasInitializer, rules);
   }
 
   /** @return a copy with or without biases */
   public Recurrent useBias(boolean use) {
     return new Recurrent(kind, units, activation, returnSequences, recurrentActivation, use,
         goBackwards, dropout, recurrentDropout, resetAfter, unitForgetBias, kernelInitializer,
-        recurrentInitializer, biasInitializer);
+        recurrentInitializer, biasInitializer, rules);
   }
 
   /** @return a copy reading the sequence backwards */
   public Recurrent goBackwards(boolean backwards) {
     return new Recurrent(kind, units, activation, returnSequences, recurrentActivation, useBias,
         backwards, dropout, recurrentDropout, resetAfter, unitForgetBias, kernelInitializer,
-        recurrentInitializer, biasInitializer);
+        recurrentInitializer, biasInitializer, rules);
   }
 
   /**
@@ -191,6 +212,7 @@ public record Recurrent(String kind, int units, String activation, boolean retur
     if ("GRU".equals(kind)) {
       c.put("reset_after", resetAfter);
     }
+    rules.writeTo(c, WeightRules.RECURRENT);
     return c;
   }
 
@@ -254,13 +276,14 @@ public record Recurrent(String kind, int units, String activation, boolean retur
           !c.has("output_dim") && !c.has("implementation"));
       Recurrent r = new Recurrent(kind, units, act, c.optBoolean("return_sequences", false),
           recAct, c.optBoolean("use_bias", true), c.optBoolean("go_backwards", false), dropout,
-          recDropout, resetAfter, forgetBias, kInit, rInit, bInit);
+          recDropout, resetAfter, forgetBias, kInit, rInit, bInit,
+          WeightRules.read(c, WeightRules.RECURRENT, WeightRules.KERAS1_RECURRENT));
       c.only("return_state", false);
       c.only("stateful", false);
       c.only("time_major", false);
       c.only("zero_output_for_mask", false);
       Keras1.offKeys(c);
-      c.ignore("recurrent_regularizer", "recurrent_constraint", "implementation", "unroll",
+      c.ignore("implementation", "unroll",
           "consume_less", "input_length", "seed");
       c.finish();
       return r;

@@ -166,9 +166,10 @@ class RealKerasJsonTest {
     m = assertThrows(SpecException.class, () -> Sequential.fromJson(bn)).getMessage();
     assertTrue(m.contains("BatchNormalization: renorm=true is not supported"), m);
     String reg = "[{\"class_name\": \"Dense\", \"config\": {\"units\": 2, \"W_regularizer\":"
-        + " {\"name\": \"WeightRegularizer\", \"l2\": 0.01}}}]";
+        + " {\"name\": \"WeightRegularizer\", \"l2\": -0.01}}}]";
     m = assertThrows(SpecException.class, () -> Sequential.fromJson(reg)).getMessage();
-    assertTrue(m.contains("Dense: W_regularizer="), m);
+    assertTrue(m.contains("Dense: `W_regularizer`: A regularizer's l1 and l2 must be finite"
+        + " numbers >= 0"), m);
     String cf = "[{\"class_name\": \"MaxPooling2D\", \"config\": {\"dim_ordering\": \"th\"}}]";
     m = assertThrows(SpecException.class, () -> Sequential.fromJson(cf)).getMessage();
     assertTrue(m.contains("MaxPooling2D: dim_ordering='th' is not supported"), m);

@@ -52,7 +52,9 @@ class KerasJsonTest {
         + " supported"), m);
     m = assertThrows(SpecException.class, () -> Sequential.fromJson(
         resource("course-mlp-keras2.json").replace("\"kernel_regularizer\": null",
-            "\"kernel_regularizer\": {\"class_name\": \"L2\", \"config\": {\"l2\": 0.01}}"))).getMessage();
-    assertTrue(m.contains("kernel_regularizer"), m);
+            "\"kernel_regularizer\": {\"class_name\": \"OrthogonalRegularizer\", \"config\":"
+                + " {\"factor\": 0.01}}"))).getMessage();
+    assertTrue(m.contains("Dense: `kernel_regularizer`: unsupported regularizer"
+        + " 'OrthogonalRegularizer'"), m);
   }
 }

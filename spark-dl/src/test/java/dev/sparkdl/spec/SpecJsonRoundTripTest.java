@@ -61,7 +61,13 @@ class SpecJsonRoundTripTest {
             Softmax.defaults(),
             Softmax.axis(1),
             ThresholdedReLU.defaults(),
-            ThresholdedReLU.theta(0.7));
+            ThresholdedReLU.theta(0.7),
+            Dense.units(4).rules(WeightRules.NONE.regularizer("kernel", WeightRules.Regularizer.l2(0.01))
+                .regularizer("activity", WeightRules.Regularizer.l1(0.1))
+                .constraint("kernel", WeightRules.Constraint.maxNorm(2))),
+            Recurrent.lstm(4).rules(WeightRules.NONE.regularizer("recurrent_kernel",
+                new WeightRules.Regularizer(0.1, 0.2)).constraint("bias",
+                WeightRules.Constraint.nonNeg())));
     Stream<LayerSpec> initializers =
         Initializers.NAMES.stream().map(n -> Dense.units(2).kernelInitializer(n));
     return Stream.of(activations, others, initializers).flatMap(s -> s);
