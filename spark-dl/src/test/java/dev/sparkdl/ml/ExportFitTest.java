@@ -55,4 +55,23 @@ class ExportFitTest {
     }
     assertTrue(max <= 1e-5, "max |ONNX - transform| " + max);
   }
+
+  @Test
+  void aKerasFileWrittenByExportKerasImportsBackToTheSamePredictions() {
+    Dataset<Row> iris = Datasets.iris(TestSpark.session()).cache();
+    NeuralNetClassificationModel model = new NeuralNetClassifier()
+        .setLayers(Sequential.of(Dense.units(12).activation("relu"), BatchNormalization.defaults(),
+            Dense.units(3).activation("softmax")))
+        .setOptimizer("adam").setLearningRate(0.02).setEpochs(3).setBatchSize(16)
+        .setNumWorkers(2).setSeed(9).setVerbose(0).fit(iris);
+    String file = dir.resolve("iris.keras").toString();
+    model.exportKeras(file);
+    NeuralNetClassificationModel back = KerasModels.loadClassifier(file);
+    assertEquals(model.network().layers(), back.network().layers());
+    assertEquals(model.kerasWeights(), back.kerasWeights(), "weights bit-identical");
+    assertEquals(model.compileOptions().loss(), back.compileOptions().loss());
+    double diff = dev.sparkdl.testing.StageAssertions.maxDifference(model.transform(iris),
+        back.transform(iris), "probability");
+    assertEquals(0.0, diff, 0.0, "identical probabilities after .keras out and in");
+  }
 }
