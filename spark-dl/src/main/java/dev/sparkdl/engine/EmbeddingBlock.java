@@ -18,11 +18,25 @@ final class EmbeddingBlock extends AbstractBlock {
   private final int inputDim;
   private final int outputDim;
   private final Parameter table;
+  private final float dropout;
+  private final java.util.function.Supplier<java.util.SplittableRandom> random;
 
   EmbeddingBlock(int inputDim, int outputDim) {
+    this(inputDim, outputDim, 0f, null);
+  }
+
+  /**
+   * @param dropout Keras 1's word dropout: while training, rows of the table are dropped with
+   *     this probability per batch and the others scaled by 1/(1 - dropout)
+   * @param random the network's seeded generator, for the masks
+   */
+  EmbeddingBlock(int inputDim, int outputDim, float dropout,
+      java.util.function.Supplier<java.util.SplittableRandom> random) {
     super(VERSION);
     this.inputDim = inputDim;
     this.outputDim = outputDim;
+    this.dropout = dropout;
+    this.random = random;
     this.table = addParameter(Parameter.builder().setName("embeddings")
         .setType(Parameter.Type.WEIGHT).optShape(new Shape(inputDim, outputDim)).build());
   }
@@ -32,8 +46,20 @@ final class EmbeddingBlock extends AbstractBlock {
       PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     NDArray w = store.getValue(table, x.getDevice(), training);
-    NDArray idx = x.toType(DataType.INT64, false);
-    return new NDList(w.get(idx.flatten()).reshape(x.getShape().add(outputDim)));
+    NDArray idx = x.toType(DataType.INT64, false).flatten();
+    NDArray rows = w.get(idx);
+    if (training && dropout > 0f) {
+      // Keras 1: W * B with B ~ Bernoulli(1 - p) / (1 - p) per row of the table, per batch
+      float[] mask = new float[inputDim];
+      float keep = 1f / (1f - dropout);
+      java.util.SplittableRandom rnd = random.get();
+      for (int i = 0; i < inputDim; i++) {
+        mask[i] = rnd.nextFloat() >= dropout ? keep : 0f;
+      }
+      NDArray m = x.getManager().create(mask).get(idx).reshape(-1, 1);
+      rows = rows.mul(m);
+    }
+    return new NDList(rows.reshape(x.getShape().add(outputDim)));
   }
 
   @Override

@@ -150,7 +150,8 @@ final class NetworkBuilder {
       } else if (layer instanceof Recurrent r) {
         recurrent(body, parts, i, r, shape, rnd);
       } else if (layer instanceof Embedding e) {
-        EmbeddingBlock b = new EmbeddingBlock(e.inputDim(), e.outputDim());
+        EmbeddingBlock b = new EmbeddingBlock(e.inputDim(), e.outputDim(), (float) e.dropout(),
+            rnd);
         int[] kshape = {e.inputDim(), e.outputDim()};
         parts.add(new Part(i, b,
             List.of(new KerasWeight("embeddings", kshape, e.embeddingsInitializer())),

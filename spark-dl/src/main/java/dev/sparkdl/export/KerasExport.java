@@ -195,6 +195,9 @@ public final class KerasExport {
 
   /** Keras 3 keys spark-dl's specs leave implicit, written with the values spark-dl computes. */
   private static void extraKeys(LayerSpec l, ObjectNode c) {
+    if (l instanceof Embedding) {
+      c.remove("dropout"); // Keras 1's training-time word dropout: Keras 3 has no such argument
+    }
     if ((l instanceof Conv2D || l instanceof Conv1D || l instanceof Pooling)
         && !c.has("data_format")) {
       c.put("data_format", "channels_last");

@@ -16,9 +16,12 @@ import java.util.Map;
  * @param embeddingsInitializer an {@link Initializers} form, Keras' default {@code random_uniform}
  * @param rules the {@link WeightRules}: embeddings and activity regularizers, embeddings constraint; {@link
  *     WeightRules#NONE} for none
+ * @param dropout Keras 1's {@code dropout}: while training, each batch drops whole rows of the
+ *     table (words) with this probability and scales the others by 1/(1 - dropout); 0 (the
+ *     default, and all Keras 2 and 3 have) for none
  */
 public record Embedding(int inputDim, int outputDim, String embeddingsInitializer,
-    WeightRules rules)
+    WeightRules rules, double dropout)
     implements LayerSpec {
 
   /** Validates. */
@@ -31,6 +34,15 @@ public record Embedding(int inputDim, int outputDim, String embeddingsInitialize
     embeddingsInitializer = Initializers.check(embeddingsInitializer);
     rules = (rules == null ? WeightRules.NONE : rules)
         .check("Embedding", WeightRules.EMBEDDINGS.keySet());
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new SpecException("Received an invalid value for `dropout` of Embedding, expected a"
+          + " float in [0, 1). Received: dropout=" + dropout);
+    }
+  }
+
+  /** The constructor without Keras 1's dropout. */
+  public Embedding(int inputDim, int outputDim, String embeddingsInitializer, WeightRules rules) {
+    this(inputDim, outputDim, embeddingsInitializer, rules, 0.0);
   }
 
   /** The constructor without regularizers or constraints. */
@@ -40,7 +52,7 @@ public record Embedding(int inputDim, int outputDim, String embeddingsInitialize
 
   /** @return a copy with these regularizers and constraints (see {@link WeightRules}) */
   public Embedding rules(WeightRules rules) {
-    return new Embedding(inputDim, outputDim, embeddingsInitializer, rules);
+    return new Embedding(inputDim, outputDim, embeddingsInitializer, rules, dropout);
   }
 
   /**
@@ -70,6 +82,9 @@ public record Embedding(int inputDim, int outputDim, String embeddingsInitialize
       c.put("embeddings_initializer", Initializers.toKeras(embeddingsInitializer));
     }
     rules.writeTo(c, WeightRules.EMBEDDINGS);
+    if (dropout > 0) {
+      c.put("dropout", dropout); // Keras 1's argument
+    }
     return c;
   }
 
@@ -91,9 +106,9 @@ public record Embedding(int inputDim, int outputDim, String embeddingsInitialize
     String init = Initializers.read(c, c.has("init") ? "init" : "embeddings_initializer",
         "random_uniform");
     Embedding e = new Embedding(in, out, init,
-        WeightRules.read(c, WeightRules.EMBEDDINGS, WeightRules.KERAS1_EMBEDDINGS));
+        WeightRules.read(c, WeightRules.EMBEDDINGS, WeightRules.KERAS1_EMBEDDINGS),
+        c.optDouble("dropout", 0.0)); // Keras 1
     c.only("mask_zero", false);
-    c.only("dropout", 0.0); // Keras 1
     Keras1.offKeys(c);
     c.ignore("input_length", "sparse");
     c.finish();

@@ -37,6 +37,69 @@ class RealKerasJsonTest {
     }
   }
 
+  static Stream<Path> forms() throws IOException {
+    return Files.list(DIR.resolve("forms")).filter(p -> p.toString().endsWith(".json")).sorted();
+  }
+
+  /** JSON in each Keras version's shape (forms/README.md); variable-length inputs get 20 steps. */
+  @ParameterizedTest
+  @MethodSource("forms")
+  void eachKerasVersionsFormLoadsAndBuilds(Path file) throws IOException {
+    Sequential s = Sequential.fromJson(Files.readString(file, StandardCharsets.UTF_8));
+    if (s.inputShape() == null) {
+      s = s.inputShape(20);
+    }
+    try (Network net = Network.create(s, null, 1)) {
+      assertTrue(net.kerasWeights().size() > 0, file.toString());
+    }
+  }
+
+  @Test
+  void keras1EmbeddingDropoutDropsWholeWordsWhileTraining() {
+    dev.sparkdl.spec.Embedding e = new dev.sparkdl.spec.Embedding(50, 4, "random_uniform",
+        dev.sparkdl.spec.WeightRules.NONE, 0.5);
+    Sequential s = Sequential.of(e, dev.sparkdl.spec.Flatten.of(),
+        dev.sparkdl.spec.Dense.units(1)).inputShape(6);
+    assertEquals(s, Sequential.fromJson(s.toJson()), "dropout round-trips in Keras 1's key");
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      EmbeddingBlock block = new EmbeddingBlock(50, 4, 0.5f, () -> rnd);
+      block.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(2, 6));
+      ai.djl.training.ParameterStore store = new ai.djl.training.ParameterStore(m, false);
+      float[] table = block.getParameters().get("embeddings").getArray().toFloatArray();
+      // every token id appears twice in a row: a dropped word is dropped at both places
+      float[] x = {7, 7, 3, 3, 11, 11, 7, 7, 3, 3, 11, 11};
+      ai.djl.ndarray.NDList in = new ai.djl.ndarray.NDList(
+          m.create(x, new ai.djl.ndarray.types.Shape(2, 6)));
+      int dropped = 0;
+      int kept = 0;
+      for (int batch = 0; batch < 20; batch++) {
+        float[] rows = block.forward(store, in, true).singletonOrThrow().toFloatArray();
+        for (int r = 0; r < 12; r += 2) {
+          int token = (int) x[r];
+          for (int k = 0; k < 4; k++) {
+            float a = rows[r * 4 + k];
+            assertEquals(a, rows[(r + 1) * 4 + k], 0f, "same word, same mask within a batch");
+            float w = table[token * 4 + k];
+            assertTrue(a == 0f || Math.abs(a - 2 * w) < 1e-6, "0 or scaled by 1/(1-p): " + a);
+          }
+          if (rows[r * 4] == 0f) {
+            dropped++;
+          } else {
+            kept++;
+          }
+        }
+      }
+      assertTrue(dropped > 20 && kept > 20, "about half the words dropped: " + dropped + "/" + kept);
+      float[] inference = block.forward(store, in, false).singletonOrThrow().toFloatArray();
+      for (int r = 0; r < 12; r++) {
+        for (int k = 0; k < 4; k++) {
+          assertEquals(table[(int) x[r] * 4 + k], inference[r * 4 + k], 0f, "none at inference");
+        }
+      }
+    }
+  }
+
   @Test
   void variableLengthEmbeddingLstmLoads() {
     String json = "{\"class_name\": \"Sequential\", \"config\": {\"layers\": ["
