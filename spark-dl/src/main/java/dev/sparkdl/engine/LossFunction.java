@@ -7,6 +7,8 @@ import dev.sparkdl.spec.Loss;
  * Computes a batch's mean loss from the body's pre-activation output {@code z} and the targets.
  * Cross-entropies against a softmax (sigmoid) head use log-softmax (the log-sigmoid identity)
  * on {@code z}; other losses apply the head first. Values equal Keras' on the probabilities.
+ * The likelihood losses ({@code normal_nll}, {@code poisson_nll}) read the distribution's
+ * parameters from the raw outputs of a linear head and take one target value per row.
  */
 final class LossFunction {
   private static final float EPS = 1e-7f;
@@ -52,7 +54,76 @@ final class LossFunction {
         NDArray q = a.minimum(delta);
         return q.square().mul(0.5f).add(a.sub(q).mul(delta)).mean();
       }
+      case "normal_nll" -> {
+        NDArray mu = z.get(":, 0:1");
+        NDArray sigma = softplus(z.get(":, 1:2")).add(SIGMA_FLOOR);
+        // log σ + (y − μ)² / (2σ²) + ½ log 2π
+        return sigma.log().add(y.sub(mu).square().div(sigma.square().mul(2f)))
+            .add(HALF_LOG_TWO_PI).mean();
+      }
+      case "poisson_nll" -> {
+        // rate − y log(rate) + lgamma(y + 1), with log(rate) = u read directly
+        return z.exp().sub(y.mul(z)).add(logFactorial(y)).mean();
+      }
       default -> throw new IllegalArgumentException("unknown loss " + loss.name());
     }
+  }
+
+  /**
+   * @param z pre-activation outputs, (n, k)
+   * @return what the metrics compare with the targets: the activated outputs, or for a
+   *     likelihood loss the distribution's mean, (n, 1)
+   */
+  NDArray prediction(NDArray z) {
+    return switch (loss.name()) {
+      case "normal_nll" -> z.get(":, 0:1");
+      case "poisson_nll" -> z.exp();
+      default -> ActivationFunctions.apply(head, z);
+    };
+  }
+
+  /** @return target values per sample for a network of {@code outputs} output values */
+  int targetSize(int outputs) {
+    return loss.distribution() != null ? 1 : outputs;
+  }
+
+  /** The added floor on the normal head's standard deviation. */
+  static final float SIGMA_FLOOR = 1e-6f;
+
+  private static final float HALF_LOG_TWO_PI = (float) (0.5 * Math.log(2 * Math.PI));
+
+  /** softplus(u) = max(u, 0) + log(1 + exp(−|u|)), stable for large |u|. */
+  static NDArray softplus(NDArray u) {
+    return u.maximum(0f).add(u.abs().neg().exp().add(1f).log());
+  }
+
+  /** log(y!) per element; a constant of the loss (no gradient flows to the targets). */
+  private static NDArray logFactorial(NDArray y) {
+    float[] v = y.toFloatArray();
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = (float) logGamma(v[i] + 1.0);
+    }
+    return y.getManager().create(out, y.getShape());
+  }
+
+  private static final double[] LANCZOS = {
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+    1.5056327351493116e-7
+  };
+
+  /** log Γ(x) for x &gt; 0 (Lanczos, g = 7; relative error about 1e-15). */
+  static double logGamma(double x) {
+    if (x < 0.5) {
+      // reflection: Γ(x) Γ(1 − x) = π / sin(πx)
+      return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+    }
+    double a = LANCZOS[0];
+    double t = x + 6.5; // x − 1 + g + ½
+    for (int i = 1; i < LANCZOS.length; i++) {
+      a += LANCZOS[i] / (x - 1 + i);
+    }
+    return 0.5 * Math.log(2 * Math.PI) + (x - 0.5) * Math.log(t) - t + Math.log(a);
   }
 }

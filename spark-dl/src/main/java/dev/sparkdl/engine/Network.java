@@ -168,9 +168,12 @@ public final class Network implements AutoCloseable {
     return outputSize;
   }
 
-  /** @return target values per sample ({@link #outputSize()}) */
+  /**
+   * @return target values per sample: {@link #outputSize()}, or 1 for a likelihood loss (whose
+   *     outputs are a distribution's parameters)
+   */
   public int targetSize() {
-    return outputSize;
+    return loss == null ? outputSize : loss.targetSize(outputSize);
   }
 
   /**
@@ -350,7 +353,7 @@ public final class Network implements AutoCloseable {
     try (NDManager step = manager.newSubManager()) {
       Engines.gradMode(true);
       NDArray xs = step.create(inputs, batchShape(samples));
-      NDArray ys = step.create(targets, new Shape(samples, outputSize));
+      NDArray ys = step.create(targets, new Shape(samples, targetSize()));
       float[][] varianceBefore = movingVariances();
       NDArray[] zs = new NDArray[1];
       NDArray l = lossWithPenalties(xs, ys, true, zs, step);
@@ -458,7 +461,7 @@ public final class Network implements AutoCloseable {
     Engines.gradMode(false);
     try (NDManager step = manager.newSubManager()) {
       NDArray xs = step.create(inputs, batchShape(samples));
-      NDArray ys = step.create(targets, new Shape(samples, outputSize));
+      NDArray ys = step.create(targets, new Shape(samples, targetSize()));
       NDArray[] zs = new NDArray[1];
       float lossValue = lossWithPenalties(xs, ys, false, zs, step).getFloat();
       return statsOf(zs[0], ys, samples, lossValue, step);
@@ -522,7 +525,7 @@ public final class Network implements AutoCloseable {
   private BatchStats statsOf(NDArray z, NDArray ys, int n, float lossValue, NDManager step) {
     double[] sums = new double[metrics.size()];
     if (metrics.size() > 0) {
-      metrics.sums(ActivationFunctions.apply(head, z), ys, sums);
+      metrics.sums(loss.prediction(z), ys, sums);
     }
     return new BatchStats(n, (double) lossValue * n, sums);
   }

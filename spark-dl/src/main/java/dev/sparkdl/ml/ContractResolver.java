@@ -73,7 +73,11 @@ final class ContractResolver {
               + " Dropout, Flatten or BatchNormalization layers); it ends with "
               + head.description() + ".");
     }
-    Loss loss = resolveLoss(p.getLoss(), classifier, head);
+    String distribution =
+        p instanceof DistributionParams<?> d ? d.getDistribution() : "normal_fixed";
+    Loss loss = "normal_fixed".equals(distribution)
+        ? resolveLoss(p.getLoss(), classifier, head)
+        : distributionLoss(p.getLoss(), distribution, head);
     Optimizer opt = Optimizer.fromJson(p.getOptimizer());
     if (!Double.isNaN(p.getLearningRate())) {
       opt = opt.withLearningRate(p.getLearningRate());
@@ -120,14 +124,16 @@ final class ContractResolver {
         }
       }
     } else {
-      if (head.units() != 1) {
+      if (head.units() != 1 && loss.distribution() == null) {
         throw new IllegalArgumentException(
             "NeuralNetRegressor predicts one value per row, but the output layer "
                 + head.description() + " has " + head.units() + " units. End the network with"
                 + " Dense(1).");
       }
       label = new LabelMode(LabelMode.Kind.VALUE, 0, false);
-      rule = "finite numbers";
+      rule = "poisson".equals(distribution)
+          ? "finite numbers >= 0 (counts, for distribution poisson)"
+          : "finite numbers";
     }
     NetworkContract contract = new NetworkContract(spec, compile, head, label);
 
@@ -161,6 +167,47 @@ final class ContractResolver {
     return new Resolved(contract, expected, from, rule);
   }
 
+  /** The output units each distribution needs, and what they hold. */
+  private static int unitsNeeded(String distribution) {
+    return "normal".equals(distribution) ? 2 : 1;
+  }
+
+  private static String unitsMeaning(String distribution) {
+    return "normal".equals(distribution)
+        ? "the mean and the standard deviation before softplus"
+        : "the log rate";
+  }
+
+  /**
+   * The loss of a regressor whose distribution is normal or poisson: its negative
+   * log-likelihood, for {@code auto} or {@code nll}; the output layer must be linear with the
+   * units the distribution needs.
+   */
+  private static Loss distributionLoss(String value, String distribution, OutputHead head) {
+    if (!"auto".equals(value) && !"nll".equals(value)
+        && !(distribution + "_nll").equals(Loss.fromJson(value).name())) {
+      throw new IllegalArgumentException(
+          "Distribution '" + distribution + "' is fitted by its negative log-likelihood; the"
+              + " loss is '" + value + "'. Use setLoss(\"nll\") or setLoss(\"auto\"), or"
+              + " setDistribution(\"normal_fixed\") for loss " + value + ".");
+    }
+    int needed = unitsNeeded(distribution);
+    if (head.units() != needed) {
+      throw new IllegalArgumentException(
+          "Distribution '" + distribution + "' needs " + needed + " output unit"
+              + (needed == 1 ? "" : "s") + " (" + unitsMeaning(distribution) + "), but the"
+              + " last Dense layer has " + head.units() + ". End the network with Dense("
+              + needed + ").");
+    }
+    if (!"linear".equals(head.activation())) {
+      throw new IllegalArgumentException(
+          "Distribution '" + distribution + "' reads " + unitsMeaning(distribution) + " from"
+              + " linear outputs (the transforms are applied for you), but the output layer is "
+              + head.description() + ". Remove its activation: Dense(" + needed + ").");
+    }
+    return Loss.of(distribution + "_nll");
+  }
+
   private static Loss resolveLoss(String value, boolean classifier, OutputHead head) {
     String act = head.activation();
     int units = head.units();
@@ -178,6 +225,16 @@ final class ContractResolver {
           "A classifier's network must end with a softmax layer of one unit per class, or one"
               + " sigmoid unit for two classes; it ends with " + head.description() + ". Use"
               + " e.g. Dense.units(k).activation(\"softmax\").");
+    }
+    if ("nll".equals(value) || Loss.fromJson(value).distribution() != null) {
+      throw new IllegalArgumentException(classifier
+          ? "Loss '" + value + "' is a regressor's negative log-likelihood (NeuralNetRegressor"
+              + " with setDistribution(\"normal\") or \"poisson\"); a classifier's is the"
+              + " cross-entropy: use setLoss(\"auto\")."
+          : "Loss '" + value + "' is a distribution's negative log-likelihood, but the"
+              + " distribution is normal_fixed (one output, a fixed-variance loss). Use"
+              + " setDistribution(\"normal\") or setDistribution(\"poisson\"), or a loss"
+              + " such as mse.");
     }
     Loss loss = Loss.fromJson(value);
     if (classifier && !loss.isCrossEntropy()) {

@@ -104,7 +104,9 @@ public final class NeuralNetParamDefinitions implements Serializable {
     loss = new Param<>(owner, "loss",
         "loss: categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy,"
             + " mse, mae, huber, or auto (cross-entropy for classifiers from the output layer,"
-            + " mse for regressors)", s -> "auto".equals(s) || validLoss(s));
+            + " mse for regressors; nll, the distribution's negative log-likelihood, for"
+            + " regressors whose distribution is not normal_fixed)",
+        s -> "auto".equals(s) || "nll".equals(s) || validLoss(s));
     optimizer = new Param<>(owner, "optimizer",
         "optimizer: sgd, adam, adamw, rmsprop, adagrad, adadelta, or Keras JSON"
             + " {\"class_name\": \"Adam\", \"config\": {...}} with its arguments",

@@ -16,10 +16,11 @@ import org.apache.spark.sql.types.StructType;
  */
 public class NeuralNetRegressionModel
     extends RegressionModel<Vector, NeuralNetRegressionModel>
-    implements NeuralNetModelSetters<NeuralNetRegressionModel>, MLWritable {
+    implements NeuralNetModelSetters<NeuralNetRegressionModel>, DistributionParams<NeuralNetRegressionModel>, MLWritable {
   private static final long serialVersionUID = 1L;
   private String uid;
   private NeuralNetParamDefinitions nn;
+  private DistributionParams.Definitions dist;
   private final ModelState state;
 
   /**
@@ -35,6 +36,7 @@ public class NeuralNetRegressionModel
     this.uid = Uids.pop(token);
     this.state = state;
     NeuralNetParamDefinitions.setDefaults(this, false);
+    DistributionParams.Definitions.setDefaults(this);
   }
 
   @Override
@@ -51,6 +53,14 @@ public class NeuralNetRegressionModel
   }
 
   @Override
+  public DistributionParams.Definitions distributionParams() {
+    if (dist == null) {
+      dist = new DistributionParams.Definitions(this);
+    }
+    return dist;
+  }
+
+  @Override
   public ModelState state() {
     return state;
   }
@@ -62,18 +72,23 @@ public class NeuralNetRegressionModel
 
   @Override
   public double predict(Vector features) {
-    return Scoring.predictOne(state, features)[1][0];
+    float[][] out = Scoring.predictOne(state, features);
+    return outputs().mean(out[0], out[1]);
   }
 
   @Override
   public StructType transformSchema(StructType schema) {
-    return Scoring.transformSchema(schema, getFeaturesCol(), new RegressorOutputs(getPredictionCol()));
+    return Scoring.transformSchema(schema, getFeaturesCol(), outputs());
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     return Scoring.transform(dataset, state, getFeaturesCol(), getInferenceBatchSize(),
-        new RegressorOutputs(getPredictionCol()), getDevice());
+        outputs(), getDevice());
+  }
+
+  private RegressorOutputs outputs() {
+    return new RegressorOutputs(getPredictionCol(), this);
   }
 
   @Override

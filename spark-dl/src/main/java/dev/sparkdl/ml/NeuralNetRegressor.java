@@ -8,11 +8,15 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.ml.regression.Regressor;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * A Keras-style neural network regressor trained on the Spark partitions with parameter
- * averaging. The network ends with one unit (linear, usually); the label is a number.
+ * averaging. The network ends with one unit (linear, usually); the label is a number. With
+ * {@code setDistribution("normal")} it ends with two linear units and predicts a mean and a
+ * standard deviation; with {@code "poisson"} one linear unit, the log rate of a count (see
+ * {@link DistributionParams} and docs/probabilistic.md).
  *
  * <pre>{@code
  * NeuralNetRegressor reg = new NeuralNetRegressor()
@@ -22,10 +26,11 @@ import org.apache.spark.sql.types.StructType;
  */
 public class NeuralNetRegressor
     extends Regressor<Vector, NeuralNetRegressor, NeuralNetRegressionModel>
-    implements NeuralNetEstimatorParams<NeuralNetRegressor>, MLWritable {
+    implements NeuralNetEstimatorParams<NeuralNetRegressor>, DistributionParams<NeuralNetRegressor>, MLWritable {
   private static final long serialVersionUID = 1L;
   private String uid;
   private NeuralNetParamDefinitions nn;
+  private DistributionParams.Definitions dist;
 
   /** Creates a regressor with a random uid. */
   public NeuralNetRegressor() {
@@ -41,6 +46,7 @@ public class NeuralNetRegressor
     super();
     this.uid = Uids.pop(token);
     NeuralNetParamDefinitions.setDefaults(this, false);
+    DistributionParams.Definitions.setDefaults(this);
   }
 
   @Override
@@ -57,6 +63,14 @@ public class NeuralNetRegressor
   }
 
   @Override
+  public DistributionParams.Definitions distributionParams() {
+    if (dist == null) {
+      dist = new DistributionParams.Definitions(this);
+    }
+    return dist;
+  }
+
+  @Override
   public NeuralNetRegressor copy(ParamMap extra) {
     NeuralNetRegressor copy = defaultCopy(extra);
     nnParams().copyNonParamsTo(copy.nnParams());
@@ -66,7 +80,7 @@ public class NeuralNetRegressor
   @Override
   public StructType transformSchema(StructType schema) {
     ContractResolver.resolve(this, schema, false, getFeaturesCol(), getLabelCol());
-    return Scoring.transformSchema(schema, getFeaturesCol(), new RegressorOutputs(getPredictionCol()));
+    return Scoring.transformSchema(schema, getFeaturesCol(), new RegressorOutputs(getPredictionCol(), this));
   }
 
   /**
@@ -77,11 +91,33 @@ public class NeuralNetRegressor
   public NeuralNetRegressionModel fit(Dataset<?> dataset) {
     ContractResolver.Resolved prep =
         ContractResolver.resolve(this, dataset.schema(), false, getFeaturesCol(), getLabelCol());
-    Scoring.transformSchema(dataset.schema(), getFeaturesCol(), new RegressorOutputs(getPredictionCol()));
+    Scoring.transformSchema(dataset.schema(), getFeaturesCol(), new RegressorOutputs(getPredictionCol(), this));
+    if ("poisson".equals(getDistribution())) {
+      checkCounts(dataset);
+    }
     ModelState state = Fitting.fit(this, dataset, prep, getFeaturesCol(), getLabelCol(),
         st -> copyValues(new NeuralNetRegressionModel(uid(), st), ParamMap.empty()));
     NeuralNetRegressionModel model = new NeuralNetRegressionModel(uid(), state);
     return copyValues(model, ParamMap.empty()).setParent(this);
+  }
+
+  /**
+   * Poisson labels are counts: one pass over the label column (before the rows are converted)
+   * reports negative labels with examples. Non-integer labels are accepted, as the likelihood
+   * extends to them.
+   */
+  private void checkCounts(Dataset<?> dataset) {
+    org.apache.spark.sql.Column label = org.apache.spark.sql.functions.col(getLabelCol());
+    Dataset<?> negative = dataset.filter(label.lt(0));
+    java.util.List<Row> examples = negative.select(label).limit(3).collectAsList();
+    if (!examples.isEmpty()) {
+      long count = negative.count();
+      throw new IllegalArgumentException(
+          count + " rows have a negative label in column " + getLabelCol() + " (e.g. "
+              + examples.stream().map(r -> String.valueOf(r.get(0))).toList() + "), but"
+              + " distribution poisson models counts >= 0. Drop or fix those rows, or use"
+              + " setDistribution(\"normal\").");
+    }
   }
 
   @Override

@@ -13,7 +13,14 @@ import java.util.Map;
  *   <li>{@code sparse_categorical_crossentropy}: targets are class indices; ends with softmax.
  *   <li>{@code binary_crossentropy}: targets in [0, 1]; the network ends with one sigmoid unit.
  *   <li>{@code mse}, {@code mae}, {@code huber} (with {@code delta}, default 1): regression.
+ *   <li>{@code normal_nll}: the negative log-likelihood of a normal distribution whose mean is
+ *       output 0 and whose standard deviation is softplus(output 1) + 1e-6 (two linear units).
+ *   <li>{@code poisson_nll}: the negative log-likelihood of a Poisson distribution whose log
+ *       rate is the one linear output unit.
  * </ul>
+ *
+ * The two likelihood losses are what a regressor's {@code distribution} param resolves
+ * {@code loss} to; the target is one value per row whatever the number of output units.
  *
  * Cross-entropies are computed from the pre-activation outputs (log-softmax / log-sigmoid), which
  * is numerically stable; the result equals Keras' value on the probabilities.
@@ -26,7 +33,7 @@ public record Loss(String name, double delta) {
   public static final List<String> NAMES =
       Names.list(
           "categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy",
-          "mse", "mae", "huber");
+          "mse", "mae", "huber", "normal_nll", "poisson_nll");
 
   private static final Map<String, String> ALIASES =
       Map.of(
@@ -69,7 +76,15 @@ public record Loss(String name, double delta) {
     return name.endsWith("crossentropy");
   }
 
-  /** @return true for mse, mae and huber */
+  /**
+   * @return the distribution whose negative log-likelihood this loss is ({@code "normal"} or
+   *     {@code "poisson"}), or null for the other losses
+   */
+  public String distribution() {
+    return name.endsWith("_nll") ? name.substring(0, name.length() - "_nll".length()) : null;
+  }
+
+  /** @return true for mse, mae, huber and the likelihood losses */
   public boolean isRegression() {
     return !isCrossEntropy();
   }
