@@ -36,9 +36,14 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
     return self();
   }
 
-  /** Sets the loss by name ("categorical_crossentropy", ..., or "auto"). */
+  /**
+   * Sets the loss by name ("categorical_crossentropy", ..., "auto", or "nll" for a regressor
+   * whose distribution is normal or poisson).
+   */
   default T setLoss(String name) {
-    set(loss(), "auto".equals(name) ? name : ParamValues.of(Loss.fromJson(name)));
+    // "nll": a regressor's distribution's negative log-likelihood, resolved when fitting
+    set(loss(), "auto".equals(name) || "nll".equals(name)
+        ? name : ParamValues.of(Loss.fromJson(name)));
     return self();
   }
 
