@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.DataType;
  * @param seed seeds the validation draw (with the partition index)
  * @param validationIndex the position of a boolean column whose true rows are validation rows
  *     (null counts as false), or -1 to draw them with validationFraction
+ * @param countLabels whether a value label must also be &gt;= 0 (a Poisson count)
  */
 public record RowConverter(
     int featuresIndex,
@@ -32,7 +33,8 @@ public record RowConverter(
     LabelMode label,
     double validationFraction,
     long seed,
-    int validationIndex)
+    int validationIndex,
+    boolean countLabels)
     implements Serializable {
 
   /**
@@ -128,7 +130,7 @@ public record RowConverter(
       }
       case VALUE -> {
         double d = row.getDouble(labelIndex);
-        if (!Double.isFinite(d)) {
+        if (!Double.isFinite(d) || countLabels && d < 0) {
           report.badLabels++;
           report.labelExample(String.valueOf(d));
           return false;

@@ -8,7 +8,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.ml.regression.Regressor;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -92,32 +91,10 @@ public class NeuralNetRegressor
     ContractResolver.Resolved prep =
         ContractResolver.resolve(this, dataset.schema(), false, getFeaturesCol(), getLabelCol());
     Scoring.transformSchema(dataset.schema(), getFeaturesCol(), new RegressorOutputs(getPredictionCol(), this));
-    if ("poisson".equals(getDistribution())) {
-      checkCounts(dataset);
-    }
     ModelState state = Fitting.fit(this, dataset, prep, getFeaturesCol(), getLabelCol(),
         st -> copyValues(new NeuralNetRegressionModel(uid(), st), ParamMap.empty()));
     NeuralNetRegressionModel model = new NeuralNetRegressionModel(uid(), state);
     return copyValues(model, ParamMap.empty()).setParent(this);
-  }
-
-  /**
-   * Poisson labels are counts: one pass over the label column (before the rows are converted)
-   * reports negative labels with examples. Non-integer labels are accepted, as the likelihood
-   * extends to them.
-   */
-  private void checkCounts(Dataset<?> dataset) {
-    org.apache.spark.sql.Column label = org.apache.spark.sql.functions.col(getLabelCol());
-    Dataset<?> negative = dataset.filter(label.lt(0));
-    java.util.List<Row> examples = negative.select(label).limit(3).collectAsList();
-    if (!examples.isEmpty()) {
-      long count = negative.count();
-      throw new IllegalArgumentException(
-          count + " rows have a negative label in column " + getLabelCol() + " (e.g. "
-              + examples.stream().map(r -> String.valueOf(r.get(0))).toList() + "), but"
-              + " distribution poisson models counts >= 0. Drop or fix those rows, or use"
-              + " setDistribution(\"normal\").");
-    }
   }
 
   @Override

@@ -158,8 +158,8 @@ class DistributionRegressionTest {
     IllegalArgumentException counts = assertThrows(IllegalArgumentException.class,
         () -> new NeuralNetRegressor().setDistribution("poisson")
             .setLayers(Sequential.of(Dense.units(1))).fit(data));
-    assertTrue(counts.getMessage().contains("negative label in column label"),
-        counts.getMessage());
+    assertTrue(counts.getMessage().contains("Column label must hold finite numbers >= 0 (counts,"
+        + " for distribution poisson), but "), counts.getMessage());
   }
 
   @Test
