@@ -184,6 +184,24 @@ class DistributionRegressionTest {
         loaded.predict(test.first().getAs("features")), 1e-5);
   }
 
+  @Test
+  void schemaListsTheDistributionsColumns() {
+    StructType in = new StructType().add("features", SQLDataTypes.VectorType())
+        .add("label", DataTypes.DoubleType);
+    assertEquals(List.of("features", "label", "prediction", "stddev", "lower", "upper"),
+        List.of(normalRegressor().transformSchema(in).fieldNames()));
+    assertEquals(List.of("features", "label", "prediction", "upper"),
+        List.of(normalRegressor().setStddevCol("").setLowerCol("").transformSchema(in)
+            .fieldNames()));
+    assertEquals(List.of("features", "label", "prediction"),
+        List.of(new NeuralNetRegressor().setLayers(Sequential.of(Dense.units(1)))
+            .transformSchema(in).fieldNames()));
+    assertThrows(IllegalArgumentException.class,
+        () -> new NeuralNetRegressor().setIntervalLevel(1.0));
+    assertThrows(IllegalArgumentException.class,
+        () -> new NeuralNetRegressor().setDistribution("gamma"));
+  }
+
   private static double correlation(double[] a, double[] b) {
     double ma = 0;
     double mb = 0;
