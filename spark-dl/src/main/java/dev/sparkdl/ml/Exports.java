@@ -15,15 +15,31 @@ final class Exports {
   private Exports() {}
 
   static void onnx(NeuralNetModel model, String path, boolean overwrite) {
+    requirePlainHead(model, "ONNX");
     List<Tensor> weights = model.kerasWeights();
     byte[] bytes = OnnxExport.toBytes(model.network(), weights, Versions.sparkDl());
     write(path, overwrite, out -> out.write(bytes));
   }
 
   static void keras(NeuralNetModel model, String path, boolean overwrite) {
+    requirePlainHead(model, "a .keras file");
     List<Tensor> weights = model.kerasWeights();
     write(path, overwrite,
         out -> KerasExport.write(model.network(), model.compileOptions(), weights, out));
+  }
+
+  /**
+   * A distribution head's outputs are the distribution's raw parameters (a softplus'd σ, a log
+   * rate) and its loss is a negative log-likelihood Keras does not name: an export would silently
+   * give other numbers than {@code prediction}.
+   */
+  private static void requirePlainHead(NeuralNetModel model, String format) {
+    if (model instanceof DistributionParams d && !"normal_fixed".equals(d.getDistribution())) {
+      throw new IllegalArgumentException("Exporting to " + format + " is not supported for a"
+          + " model with distribution '" + d.getDistribution() + "': its outputs are the"
+          + " distribution's raw parameters, not the prediction. Export a model with"
+          + " distribution 'normal_fixed', or score with transform().");
+    }
   }
 
   private interface Writer {

@@ -182,6 +182,10 @@ class DistributionRegressionTest {
     }
     assertEquals(a.get(0).getDouble(0),
         loaded.predict(test.first().getAs("features")), 1e-5);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> model.exportOnnx(dir.resolve("m.onnx").toString()));
+    assertTrue(e.getMessage().contains("distribution 'normal'"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(dir.resolve("m.onnx")));
   }
 
   @Test
