@@ -53,7 +53,8 @@ public record JobFile(
   static final Set<String> COMPILE = orderedSet("loss", "optimizer", "metrics");
   static final Set<String> FIT = orderedSet("epochs", "batchSize", "numWorkers",
       "averagingFrequency", "minBatchesPerWorker", "outerMomentum", "learningRateScaling",
-      "warmupEpochs", "batchNormStatistics", "seed", "validationSplit", "validationIndicatorCol", "verbose", "device", "callbacks");
+      "warmupEpochs", "batchNormStatistics", "seed", "validationSplit", "validationIndicatorCol", "verbose", "device", "callbacks",
+      "distribution", "intervalLevel");
   static final List<String> FORMATS = List.of("csv", "parquet", "json", "libsvm", "mnist-idx");
 
   /**
@@ -83,6 +84,8 @@ public record JobFile(
    * @param device auto, cpu, gpu
    * @param validationIndicatorCol a boolean column marking validation rows
    * @param callbacks Keras callbacks in Keras' serialized form (a JSON list), or null
+   * @param distribution a regressor's predicted distribution (normal_fixed, normal, poisson)
+   * @param intervalLevel the central interval's level of a distribution's model
    */
   public record Fit(
       Integer epochs,
@@ -99,7 +102,9 @@ public record JobFile(
       Integer verbose,
       String device,
       String validationIndicatorCol,
-      String callbacks) {}
+      String callbacks,
+      String distribution,
+      Double intervalLevel) {}
 
   /**
    * Parses and checks a job file's text.
@@ -200,7 +205,7 @@ public record JobFile(
       throw new JobFileException("compile.metrics: " + e.getMessage());
     }
     Fit fit = new Fit(null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null, null);
     if (root.hasNonNull("fit")) {
       JsonNode f = root.get("fit");
       keys(f, FIT, "fit.");
@@ -217,7 +222,14 @@ public record JobFile(
           f.hasNonNull("device") ? text(f.get("device"), "fit.device") : null,
           f.hasNonNull("validationIndicatorCol")
               ? text(f.get("validationIndicatorCol"), "fit.validationIndicatorCol") : null,
-          callbacks(f.get("callbacks")));
+          callbacks(f.get("callbacks")),
+          f.hasNonNull("distribution") ? text(f.get("distribution"), "fit.distribution") : null,
+          number(f, "intervalLevel"));
+      if ((fit.distribution() != null || fit.intervalLevel() != null)
+          && "classification".equals(task)) {
+        throw new JobFileException("fit.distribution and fit.intervalLevel are for regression"
+            + " jobs (\"task\": \"regression\"); a classifier predicts class probabilities.");
+      }
     }
     String output = text(required(root, "output", ""), "output");
     boolean overwrite = false;

@@ -154,6 +154,14 @@ final class TrainCommand implements Callable<Integer> {
     if (f.callbacks() != null) {
       nn.setCallbacks(f.callbacks());
     }
+    if (nn instanceof NeuralNetRegressor r) {
+      if (f.distribution() != null) {
+        r.setDistribution(f.distribution());
+      }
+      if (f.intervalLevel() != null) {
+        r.setIntervalLevel(f.intervalLevel());
+      }
+    }
     if (f.seed() != null) {
       nn.setSeed(f.seed());
     }

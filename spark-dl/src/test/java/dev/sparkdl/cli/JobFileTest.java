@@ -94,4 +94,23 @@ class JobFileTest {
     assertTrue(fails(GOOD.replace("\"units\": 8", "\"units\": 0")).startsWith("layers: "));
     assertTrue(fails("{not json").startsWith("The job file is not valid JSON"));
   }
+
+  @Test
+  void fitTakesCallbacksValidationRowsAndARegressorsDistribution() {
+    String regression = GOOD.replace("\"task\": \"classification\"", "\"task\": \"regression\"")
+        .replace("\"validationSplit\": 0.1,", "\"validationIndicatorCol\": \"isVal\","
+            + " \"distribution\": \"poisson\", \"intervalLevel\": 0.9, \"callbacks\":"
+            + " [{\"class_name\": \"EarlyStopping\", \"config\": {\"patience\": 2}}],");
+    JobFile j = JobFile.parse(regression);
+    assertEquals("poisson", j.fit().distribution());
+    assertEquals(0.9, j.fit().intervalLevel());
+    assertEquals("isVal", j.fit().validationIndicatorCol());
+    assertTrue(j.fit().callbacks().contains("EarlyStopping"), j.fit().callbacks());
+
+    String m = fails(GOOD.replace("\"validationSplit\": 0.1,", "\"distribution\": \"normal\","));
+    assertTrue(m.contains("fit.distribution and fit.intervalLevel are for regression"), m);
+    m = fails(GOOD.replace("\"validationSplit\": 0.1,",
+        "\"callbacks\": [{\"class_name\": \"EarlyStoping\"}],"));
+    assertTrue(m.startsWith("fit.callbacks: ") && m.contains("EarlyStopping"), m);
+  }
 }
