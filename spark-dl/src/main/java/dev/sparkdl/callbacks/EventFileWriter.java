@@ -1,6 +1,6 @@
 package dev.sparkdl.callbacks;
 
-import dev.sparkdl.callbacks.TfRecord.Proto;
+import dev.sparkdl.engine.ProtoWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -78,7 +78,7 @@ public final class EventFileWriter implements Closeable {
    * @throws IOException if the file system fails
    */
   public void scalar(String tag, long step, double value) throws IOException {
-    write(summary(step, new Proto().string(1, tag).fixed32(2, (float) value)));
+    write(summary(step, new ProtoWriter().string(1, tag).fixed32(2, (float) value)));
   }
 
   /**
@@ -92,7 +92,7 @@ public final class EventFileWriter implements Closeable {
    * @throws IOException if the file system fails
    */
   public void histogram(String tag, long step, float[] values) throws IOException {
-    write(summary(step, new Proto().string(1, tag).message(5, histogramProto(values))));
+    write(summary(step, new ProtoWriter().string(1, tag).message(5, histogramProto(values))));
   }
 
   /**
@@ -104,12 +104,12 @@ public final class EventFileWriter implements Closeable {
    * @throws IOException if the file system fails
    */
   public void text(String tag, long step, String text) throws IOException {
-    Proto metadata = new Proto().message(1, new Proto().string(1, "text"));
-    Proto tensor = new Proto()
+    ProtoWriter metadata = new ProtoWriter().message(1, new ProtoWriter().string(1, "text"));
+    ProtoWriter tensor = new ProtoWriter()
         .varint(1, DT_STRING)
-        .message(2, new Proto()) // shape []: a scalar string
+        .message(2, new ProtoWriter()) // shape []: a scalar string
         .string(8, text);
-    write(summary(step, new Proto().string(1, tag).message(9, metadata).message(8, tensor)));
+    write(summary(step, new ProtoWriter().string(1, tag).message(9, metadata).message(8, tensor)));
   }
 
   /**
@@ -132,7 +132,7 @@ public final class EventFileWriter implements Closeable {
     return "EventFileWriter(" + path + ")";
   }
 
-  static Proto histogramProto(float[] values) {
+  static ProtoWriter histogramProto(float[] values) {
     long num = 0;
     double sum = 0;
     double sumSquares = 0;
@@ -164,7 +164,7 @@ public final class EventFileWriter implements Closeable {
         counts[Math.min(k - 1, Math.max(0, b))]++;
       }
     }
-    return new Proto()
+    return new ProtoWriter()
         .fixed64(1, min)
         .fixed64(2, max)
         .fixed64(3, num)
@@ -174,16 +174,16 @@ public final class EventFileWriter implements Closeable {
         .packedDoubles(7, counts);
   }
 
-  private static Proto event(long step) {
-    Proto e = new Proto().fixed64(1, System.currentTimeMillis() / 1000.0);
+  private static ProtoWriter event(long step) {
+    ProtoWriter e = new ProtoWriter().fixed64(1, System.currentTimeMillis() / 1000.0);
     return step == 0 ? e : e.varint(2, step);
   }
 
-  private static Proto summary(long step, Proto value) {
-    return event(step).message(5, new Proto().message(1, value));
+  private static ProtoWriter summary(long step, ProtoWriter value) {
+    return event(step).message(5, new ProtoWriter().message(1, value));
   }
 
-  private void write(Proto event) throws IOException {
+  private void write(ProtoWriter event) throws IOException {
     out.write(TfRecord.frame(event.toByteArray()));
   }
 

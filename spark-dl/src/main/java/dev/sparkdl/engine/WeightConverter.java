@@ -141,49 +141,15 @@ interface WeightConverter {
   }
 
   static float[] transpose(float[] v, int rows, int cols) {
-    float[] t = new float[v.length];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        t[c * rows + r] = v[r * cols + c];
-      }
-    }
-    return t;
+    return FlatArrays.transpose(v, rows, cols);
   }
 
-  /** @return {@code data} (of {@code shape}) with its axes permuted: out axis i = in axis axes[i] */
   static float[] permute(float[] data, int[] shape, int[] axes) {
-    int rank = shape.length;
-    int[] inStrides = new int[rank];
-    int stride = 1;
-    for (int i = rank - 1; i >= 0; i--) {
-      inStrides[i] = stride;
-      stride *= shape[i];
-    }
-    int[] outShape = permuteShape(shape, axes);
-    float[] out = new float[data.length];
-    int[] idx = new int[rank];
-    for (int o = 0; o < out.length; o++) {
-      int src = 0;
-      for (int i = 0; i < rank; i++) {
-        src += idx[i] * inStrides[axes[i]];
-      }
-      out[o] = data[src];
-      for (int i = rank - 1; i >= 0; i--) {
-        if (++idx[i] < outShape[i]) {
-          break;
-        }
-        idx[i] = 0;
-      }
-    }
-    return out;
+    return FlatArrays.permute(data, shape, axes);
   }
 
   static int[] permuteShape(int[] shape, int[] axes) {
-    int[] s = new int[axes.length];
-    for (int i = 0; i < axes.length; i++) {
-      s[i] = shape[axes[i]];
-    }
-    return s;
+    return FlatArrays.permuteShape(shape, axes);
   }
 
   static int[] inverse(int[] axes) {

@@ -1,5 +1,7 @@
 package dev.sparkdl.export;
 
+import dev.sparkdl.engine.FlatArrays;
+import dev.sparkdl.engine.ProtoWriter;
 import dev.sparkdl.engine.Tensor;
 import dev.sparkdl.spec.Activation;
 import dev.sparkdl.spec.ActivationLayer;
@@ -58,8 +60,8 @@ public final class OnnxExport {
   private static final int FLOAT = 1;
   private static final int INT64 = 7;
 
-  private final List<Proto> nodes = new ArrayList<>();
-  private final List<Proto> initializers = new ArrayList<>();
+  private final List<ProtoWriter> nodes = new ArrayList<>();
+  private final List<ProtoWriter> initializers = new ArrayList<>();
   private int counter;
 
   private OnnxExport() {}
@@ -113,21 +115,21 @@ public final class OnnxExport {
       throw new IllegalArgumentException("The network uses " + w + " weight arrays but "
           + weights.size() + " were given.");
     }
-    nodes.add(new Proto().string(1, x).string(2, OUTPUT).string(3, "output_identity")
+    nodes.add(new ProtoWriter().string(1, x).string(2, OUTPUT).string(3, "output_identity")
         .string(4, "Identity"));
 
-    Proto graph = new Proto();
+    ProtoWriter graph = new ProtoWriter();
     nodes.forEach(n -> graph.message(1, n));
     graph.string(2, "sequential");
     initializers.forEach(t -> graph.message(5, t));
     graph.message(11, valueInfo(INPUT, spec.inputShape()));
     graph.message(12, valueInfo(OUTPUT, shape));
-    return new Proto()
+    return new ProtoWriter()
         .varint(1, IR_VERSION)
         .string(2, "spark-dl")
         .string(3, version == null ? "" : version)
         .message(7, graph)
-        .message(8, new Proto().string(1, "").varint(2, OPSET))
+        .message(8, new ProtoWriter().string(1, "").varint(2, OPSET))
         .toByteArray();
   }
 
@@ -204,13 +206,13 @@ public final class OnnxExport {
       int[] pads = pads(p.padding(), shape, p.poolSize(), p.strides(),
           java.util.Collections.nCopies(p.rank(), 1));
       String cf = toChannelsFirst(x, p.rank());
-      List<Proto> attrs = new ArrayList<>(List.of(attrInts("kernel_shape", p.poolSize()),
+      List<ProtoWriter> attrs = new ArrayList<>(List.of(attrInts("kernel_shape", p.poolSize()),
           attrInts("strides", p.strides()), attrInts("pads", pads)));
       if ("Average".equals(p.kind())) {
         attrs.add(attrInt("count_include_pad", 0));
       }
       String y = node("Max".equals(p.kind()) ? "MaxPool" : "AveragePool", List.of(cf),
-          attrs.toArray(new Proto[0]));
+          attrs.toArray(new ProtoWriter[0]));
       return toChannelsLast(y, p.rank());
     } else if (l instanceof GlobalPooling g) {
       long[] axes = g.rank() == 2 ? new long[] {1, 2} : new long[] {1};
@@ -231,7 +233,7 @@ public final class OnnxExport {
     for (Tensor t : w) {
       in.add(init(t));
     }
-    Proto eps = attrFloat("epsilon", (float) b.epsilon());
+    ProtoWriter eps = attrFloat("epsilon", (float) b.epsilon());
     if (shape.size() == 1) {
       return node("BatchNormalization", in, eps);
     }
@@ -255,10 +257,10 @@ public final class OnnxExport {
   private String conv(String x, int rank, List<Tensor> w, boolean bias, int[] axes,
       List<Integer> kernel, List<Integer> strides, List<Integer> dilations, int[] pads) {
     Tensor k = w.get(0);
-    int[] oi = Arrays2.permuteShape(k.shape(), axes);
+    int[] oi = FlatArrays.permuteShape(k.shape(), axes);
     List<String> in = new ArrayList<>();
     in.add(toChannelsFirst(x, rank));
-    in.add(init(new Tensor(oi, Arrays2.permute(k.values(), k.shape(), axes))));
+    in.add(init(new Tensor(oi, FlatArrays.permute(k.values(), k.shape(), axes))));
     if (bias) {
       in.add(init(w.get(1)));
     }
@@ -320,8 +322,8 @@ public final class OnnxExport {
     // SimpleRNN are in the same order in both
     int[] order = "LSTM".equals(r.kind()) ? new int[] {0, 3, 1, 2}
         : gates == 3 ? new int[] {0, 1, 2} : new int[] {0};
-    float[] wk = regate(Arrays2.transpose(w.get(0).values(), in, rows), order, u, in);
-    float[] rk = regate(Arrays2.transpose(w.get(1).values(), u, rows), order, u, u);
+    float[] wk = regate(FlatArrays.transpose(w.get(0).values(), in, rows), order, u, in);
+    float[] rk = regate(FlatArrays.transpose(w.get(1).values(), u, rows), order, u, u);
     float[] bias = new float[2 * rows];
     float[] kb = w.get(2).values();
     if ("GRU".equals(r.kind())) {
@@ -338,7 +340,7 @@ public final class OnnxExport {
       case "GRU" -> "GRU";
       default -> "RNN";
     };
-    List<Proto> attrs = new ArrayList<>(List.of(attrInt("hidden_size", u)));
+    List<ProtoWriter> attrs = new ArrayList<>(List.of(attrInt("hidden_size", u)));
     if ("GRU".equals(r.kind())) {
       attrs.add(attrInt("linear_before_reset", 1));
     }
@@ -424,15 +426,15 @@ public final class OnnxExport {
     return prefix + "_" + counter++;
   }
 
-  private String node(String op, List<String> inputs, Proto... attrs) {
+  private String node(String op, List<String> inputs, ProtoWriter... attrs) {
     String out = fresh(op.toLowerCase(java.util.Locale.ROOT));
     nodes.add(nodeProto(op, inputs, List.of(out), List.of(attrs)));
     return out;
   }
 
-  private Proto nodeProto(String op, List<String> inputs, List<String> outputs,
-      List<Proto> attrs) {
-    Proto n = new Proto();
+  private ProtoWriter nodeProto(String op, List<String> inputs, List<String> outputs,
+      List<ProtoWriter> attrs) {
+    ProtoWriter n = new ProtoWriter();
     inputs.forEach(i -> n.string(1, i));
     outputs.forEach(o -> n.string(2, o));
     n.string(3, outputs.get(0) + "_node").string(4, op);
@@ -447,7 +449,7 @@ public final class OnnxExport {
     for (float f : v) {
       b.putFloat(f);
     }
-    Proto p = new Proto();
+    ProtoWriter p = new ProtoWriter();
     for (int d : t.shape()) {
       p.varint(1, d);
     }
@@ -465,46 +467,46 @@ public final class OnnxExport {
     for (long v : values) {
       b.putLong(v);
     }
-    initializers.add(new Proto().varint(1, values.length).varint(2, INT64).string(8, name)
+    initializers.add(new ProtoWriter().varint(1, values.length).varint(2, INT64).string(8, name)
         .bytes(9, b.array()));
     return name;
   }
 
-  private static Proto valueInfo(String name, List<Integer> perSample) {
-    Proto shape = new Proto().message(1, new Proto().string(2, "batch"));
+  private static ProtoWriter valueInfo(String name, List<Integer> perSample) {
+    ProtoWriter shape = new ProtoWriter().message(1, new ProtoWriter().string(2, "batch"));
     for (int d : perSample) {
-      shape.message(1, new Proto().varint(1, d));
+      shape.message(1, new ProtoWriter().varint(1, d));
     }
-    Proto tensor = new Proto().varint(1, FLOAT).message(2, shape);
-    return new Proto().string(1, name).message(2, new Proto().message(1, tensor));
+    ProtoWriter tensor = new ProtoWriter().varint(1, FLOAT).message(2, shape);
+    return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensor));
   }
 
-  private static Proto attrInt(String name, long v) {
-    return new Proto().string(1, name).varint(3, v).varint(20, 2);
+  private static ProtoWriter attrInt(String name, long v) {
+    return new ProtoWriter().string(1, name).varint(3, v).varint(20, 2);
   }
 
-  private static Proto attrFloat(String name, float v) {
-    return new Proto().string(1, name).fixed32(2, v).varint(20, 1);
+  private static ProtoWriter attrFloat(String name, float v) {
+    return new ProtoWriter().string(1, name).fixed32(2, v).varint(20, 1);
   }
 
-  private static Proto attrInts(String name, List<Integer> v) {
+  private static ProtoWriter attrInts(String name, List<Integer> v) {
     return attrInts(name, v.stream().mapToLong(Integer::longValue).toArray());
   }
 
-  private static Proto attrInts(String name, int[] v) {
+  private static ProtoWriter attrInts(String name, int[] v) {
     return attrInts(name, java.util.Arrays.stream(v).asLongStream().toArray());
   }
 
-  private static Proto attrInts(String name, long[] v) {
-    Proto p = new Proto().string(1, name);
+  private static ProtoWriter attrInts(String name, long[] v) {
+    ProtoWriter p = new ProtoWriter().string(1, name);
     for (long x : v) {
       p.varint(8, x);
     }
     return p.varint(20, 7);
   }
 
-  private static Proto attrStrings(String name, String... v) {
-    Proto p = new Proto().string(1, name);
+  private static ProtoWriter attrStrings(String name, String... v) {
+    ProtoWriter p = new ProtoWriter().string(1, name);
     for (String s : v) {
       p.string(9, s);
     }

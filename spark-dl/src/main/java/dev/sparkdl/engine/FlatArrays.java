@@ -1,11 +1,14 @@
-package dev.sparkdl.export;
+package dev.sparkdl.engine;
 
-/** Row-major array helpers: transposes and axis permutations of flat float arrays. */
-final class Arrays2 {
-  private Arrays2() {}
+/**
+ * Row-major array helpers: transposes and axis permutations of flat float arrays (weights between
+ * DJL, Keras and ONNX layouts).
+ */
+public final class FlatArrays {
+  private FlatArrays() {}
 
   /** @return the {@code (cols, rows)} transpose of a {@code (rows, cols)} array */
-  static float[] transpose(float[] v, int rows, int cols) {
+  public static float[] transpose(float[] v, int rows, int cols) {
     float[] t = new float[v.length];
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {
@@ -16,7 +19,7 @@ final class Arrays2 {
   }
 
   /** @return {@code data} (of {@code shape}) with its axes permuted: out axis i = in axis axes[i] */
-  static float[] permute(float[] data, int[] shape, int[] axes) {
+  public static float[] permute(float[] data, int[] shape, int[] axes) {
     int rank = shape.length;
     int[] inStrides = new int[rank];
     int stride = 1;
@@ -44,7 +47,7 @@ final class Arrays2 {
   }
 
   /** @return the shape after permuting its axes */
-  static int[] permuteShape(int[] shape, int[] axes) {
+  public static int[] permuteShape(int[] shape, int[] axes) {
     int[] s = new int[axes.length];
     for (int i = 0; i < axes.length; i++) {
       s[i] = shape[axes[i]];
