@@ -106,6 +106,8 @@ public final class BatchScorer {
     private float[] x;
     private float[] raw;
     private float[] act;
+    private float[][] sampled;
+    private long batchNumber;
     private int next;
     private long rowNumber;
 
@@ -144,7 +146,7 @@ public final class BatchScorer {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Object[] extra = plan.outputs().values(raw, act, next * width, width);
+      Object[] extra = plan.outputs().values(raw, act, sampled, next * width, width);
       for (int i = 0; i < extra.length; i++) {
         extra[i] = toCatalyst.get(i).apply(extra[i]);
       }
@@ -197,6 +199,16 @@ public final class BatchScorer {
       net.predict(xs, n, r, a);
       raw = r;
       act = a;
+      int passes = plan.outputs().mcSamples();
+      if (passes > 0) {
+        // the masks depend on the partition and the batch only: scoring is reproducible
+        TaskContext ctx = TaskContext.get();
+        long partition = ctx == null ? 0 : ctx.partitionId();
+        sampled = new float[passes][n * width];
+        net.predictWithDropout(xs, n, passes, (partition << 32) ^ batchNumber * 0x9E3779B97F4A7C15L,
+            sampled);
+      }
+      batchNumber++;
     }
 
     /**

@@ -7,6 +7,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -18,11 +19,18 @@ final class DropoutBlock extends AbstractBlock {
   private static final byte VERSION = 1;
   private final float rate;
   private final Supplier<SplittableRandom> random;
+  private final BooleanSupplier sampling;
 
-  DropoutBlock(float rate, Supplier<SplittableRandom> random) {
+  /**
+   * @param rate the fraction dropped
+   * @param random the network's mask generator
+   * @param sampling whether masks are drawn in inference too (Monte Carlo dropout)
+   */
+  DropoutBlock(float rate, Supplier<SplittableRandom> random, BooleanSupplier sampling) {
     super(VERSION);
     this.rate = rate;
     this.random = random;
+    this.sampling = sampling;
   }
 
   @Override
@@ -31,7 +39,7 @@ final class DropoutBlock extends AbstractBlock {
       NDList inputs,
       boolean training,
       PairList<String, Object> params) {
-    if (!training || rate == 0f) {
+    if (!training && !sampling.getAsBoolean() || rate == 0f) {
       return inputs;
     }
     NDArray x = inputs.singletonOrThrow();

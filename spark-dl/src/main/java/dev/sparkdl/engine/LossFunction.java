@@ -65,6 +65,43 @@ final class LossFunction {
         // rate − y log(rate) + lgamma(y + 1), with log(rate) = u read directly
         return z.exp().sub(y.mul(z)).add(logFactorial(y)).mean();
       }
+      case "negative_binomial_nll" -> {
+        // r = 1/α, log p = lgamma(y + r) − lgamma(r) − lgamma(y + 1) + r log(r / (r + μ))
+        //                  + y log(μ / (r + μ)), with log μ = u₀ read directly
+        NDArray logMu = z.get(":, 0:1");
+        NDArray alpha = softplus(z.get(":, 1:2")).add(SIGMA_FLOOR);
+        NDArray r = alpha.pow(-1f);
+        NDArray logR = alpha.log().neg();
+        NDArray logRMu = logAddExp(logR, logMu);
+        NDArray logP = y.add(r).gammaln().sub(r.gammaln()).sub(logFactorial(y))
+            .add(r.mul(logR.sub(logRMu))).add(y.mul(logMu.sub(logRMu)));
+        return logP.mean().neg();
+      }
+      case "zero_inflated_poisson_nll" -> {
+        // y = 0: log(π + (1 − π) e^(−λ)); y > 0: log(1 − π) + y log λ − λ − lgamma(y + 1),
+        // with log π = −softplus(−u₁), log(1 − π) = −softplus(u₁)
+        NDArray logRate = z.get(":, 0:1");
+        NDArray u = z.get(":, 1:2");
+        NDArray logPi = softplus(u.neg()).neg();
+        NDArray log1mPi = softplus(u).neg();
+        NDArray rate = logRate.exp();
+        NDArray zero = logAddExp(logPi, log1mPi.sub(rate));
+        NDArray positive = log1mPi.add(y.mul(logRate)).sub(rate).sub(logFactorial(y));
+        NDArray isZero = y.eq(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        return isZero.mul(zero).add(isZero.neg().add(1f).mul(positive)).mean().neg();
+      }
+      case "mixture_normal_nll" -> {
+        // −log Σ_k w_k N(y; μ_k, σ_k), w = softmax(logits), by log-sum-exp
+        long k = z.getShape().get(1) / 3;
+        NDArray logW = z.get(":, 0:" + k).logSoftmax(-1);
+        NDArray mu = z.get(":, " + k + ":" + 2 * k);
+        NDArray sigma = softplus(z.get(":, " + 2 * k + ":" + 3 * k)).add(SIGMA_FLOOR);
+        NDArray logN = sigma.log().neg().sub(y.sub(mu).div(sigma).square().mul(0.5f))
+            .sub(HALF_LOG_TWO_PI);
+        NDArray t = logW.add(logN);
+        NDArray max = t.max(new int[] {1}, true).stopGradient();
+        return t.sub(max).exp().sum(new int[] {1}, true).log().add(max).mean().neg();
+      }
       default -> throw new IllegalArgumentException("unknown loss " + loss.name());
     }
   }
@@ -78,6 +115,14 @@ final class LossFunction {
     return switch (loss.name()) {
       case "normal_nll" -> z.get(":, 0:1");
       case "poisson_nll" -> z.exp();
+      case "negative_binomial_nll" -> z.get(":, 0:1").exp();
+      case "zero_inflated_poisson_nll" ->
+          z.get(":, 0:1").exp().mul(ActivationFunctions.apply("sigmoid", z.get(":, 1:2").neg()));
+      case "mixture_normal_nll" -> {
+        long k = z.getShape().get(1) / 3;
+        yield z.get(":, 0:" + k).softmax(-1).mul(z.get(":, " + k + ":" + 2 * k))
+            .sum(new int[] {1}, true);
+      }
       default -> ActivationFunctions.apply(head, z);
     };
   }
@@ -95,6 +140,12 @@ final class LossFunction {
   /** softplus(u) = max(u, 0) + log(1 + exp(−|u|)), stable for large |u|. */
   static NDArray softplus(NDArray u) {
     return u.maximum(0f).add(u.abs().neg().exp().add(1f).log());
+  }
+
+  /** log(e^a + e^b), stable. */
+  private static NDArray logAddExp(NDArray a, NDArray b) {
+    NDArray max = a.maximum(b);
+    return max.add(a.sub(b).abs().neg().exp().add(1f).log());
   }
 
   /** log(y!) per element; a constant of the loss (no gradient flows to the targets). */

@@ -8,24 +8,51 @@ import java.util.List;
  * (argmax match, or p &gt; 0.5 against y &gt; 0.5 for one output), binary_accuracy (Keras': each
  * output thresholded at 0.5 and compared with its target; per-sample mean over the outputs,
  * summed over the batch), mse and mae (per-sample mean over the outputs, summed over the
- * batch).
+ * batch); for a likelihood head nll (−log p(y) of the target) and coverage (the share of
+ * targets inside the central interval, {@code coverage} at 95 %, {@code coverage_90} at 90 %),
+ * computed in double precision by {@link OutputDistribution}.
  */
 final class MetricFunctions {
   private final List<String> names;
+  private final String distribution;
 
-  MetricFunctions(List<String> names) {
+  /**
+   * @param names canonical metric names
+   * @param distribution the likelihood head's distribution (for nll and coverage), or null
+   */
+  MetricFunctions(List<String> names, String distribution) {
     this.names = List.copyOf(names);
+    this.distribution = distribution;
   }
 
   int size() {
     return names.size();
   }
 
-  void sums(NDArray p, NDArray y, double[] out) {
+  /**
+   * @param z the raw outputs, (n, units)
+   * @param p what the metrics compare with the targets (the activated outputs or the
+   *     distribution's mean)
+   * @param y the targets
+   * @param out receives one sum per metric
+   */
+  void sums(NDArray z, NDArray p, NDArray y, double[] out) {
     long k = p.getShape().get(p.getShape().dimension() - 1);
+    float[] raw = null;
+    float[] target = null;
     for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (name.equals("nll") || name.startsWith("coverage")) {
+        if (raw == null) {
+          raw = z.toFloatArray();
+          target = y.toFloatArray();
+        }
+        out[i] = name.equals("nll") ? nllSum(raw, target)
+            : coverageSum(raw, target, dev.sparkdl.spec.Metrics.coverageLevel(name));
+        continue;
+      }
       out[i] =
-          switch (names.get(i)) {
+          switch (name) {
             case "accuracy" ->
                 k == 1
                     ? p.gt(0.5f).eq(y.gt(0.5f)).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
@@ -40,5 +67,40 @@ final class MetricFunctions {
             default -> throw new IllegalArgumentException("unknown metric " + names.get(i));
           };
     }
+  }
+
+  private OutputDistribution outputDistribution(int rows, int values) {
+    if (distribution == null) {
+      throw new IllegalStateException(
+          "Metrics nll and coverage need a distribution head (NeuralNetRegressor with"
+              + " setDistribution); the loss is not a negative log-likelihood.");
+    }
+    int width = values / rows;
+    return OutputDistribution.of(distribution, width / 3);
+  }
+
+  /** The sum over the rows of −log p(y). */
+  private double nllSum(float[] raw, float[] y) {
+    OutputDistribution d = outputDistribution(y.length, raw.length);
+    int width = raw.length / y.length;
+    double s = 0;
+    for (int r = 0; r < y.length; r++) {
+      s -= d.row(raw, r * width).logDensity(y[r]);
+    }
+    return s;
+  }
+
+  /** The rows whose target lies in the central interval of probability {@code level}. */
+  private double coverageSum(float[] raw, float[] y, double level) {
+    OutputDistribution d = outputDistribution(y.length, raw.length);
+    int width = raw.length / y.length;
+    int inside = 0;
+    for (int r = 0; r < y.length; r++) {
+      OutputDistribution.Row row = d.row(raw, r * width);
+      if (y[r] >= row.quantile((1 - level) / 2) && y[r] <= row.quantile((1 + level) / 2)) {
+        inside++;
+      }
+    }
+    return inside;
   }
 }

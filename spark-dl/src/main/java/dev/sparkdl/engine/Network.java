@@ -55,6 +55,7 @@ public final class Network implements AutoCloseable {
   private final Updater updater;
   private final WeightPenalties penalties;
   private SplittableRandom dropoutRandom;
+  private boolean sampling;
   private long steps;
 
   private Network(Sequential spec, CompileOptions compile, List<Integer> inputShape, long seed,
@@ -72,7 +73,7 @@ public final class Network implements AutoCloseable {
       this.dropoutRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
       Engines.gradMode(false);
       NetworkBuilder.Built built =
-          NetworkBuilder.build(spec, inputShape, manager, () -> dropoutRandom);
+          NetworkBuilder.build(spec, inputShape, manager, () -> dropoutRandom, () -> sampling);
       this.body = built.body();
       this.head = built.head();
       this.outputActivation = built.outputActivation();
@@ -91,11 +92,11 @@ public final class Network implements AutoCloseable {
           }
         }
         this.loss = new LossFunction(compile.loss(), head);
-        this.metrics = new MetricFunctions(compile.metrics());
+        this.metrics = new MetricFunctions(compile.metrics(), compile.loss().distribution());
         this.updater = Updater.of(compile.optimizer(), trainable, manager);
       } else {
         this.loss = null;
-        this.metrics = new MetricFunctions(List.of());
+        this.metrics = new MetricFunctions(List.of(), null);
         this.updater = null;
       }
     } catch (RuntimeException e) {
@@ -491,6 +492,44 @@ public final class Network implements AutoCloseable {
   }
 
   /**
+   * Monte Carlo dropout: {@code passes} forward passes in inference mode (BatchNormalization
+   * uses its moving statistics) with the Dropout layers drawing masks as in training, from a
+   * generator seeded with {@code seed}.
+   *
+   * @param inputs {@code samples × inputSize} inputs
+   * @param samples the number of samples
+   * @param passes the number of passes
+   * @param seed seeds the masks
+   * @param raw receives each pass's pre-activation outputs, {@code passes} arrays of
+   *     {@code samples × outputSize}
+   */
+  public void predictWithDropout(float[] inputs, int samples, int passes, long seed,
+      float[][] raw) {
+    Engines.gradMode(false);
+    SplittableRandom kept = dropoutRandom;
+    dropoutRandom = new SplittableRandom(seed);
+    sampling = true;
+    try {
+      for (int t = 0; t < passes; t++) {
+        try (NDManager pass = manager.newSubManager()) {
+          NDArray xs = pass.create(inputs, batchShape(samples));
+          NDArray z = body.forward(store, new NDList(xs), false).singletonOrThrow();
+          copyInto(rawScores(z), raw[t], samples);
+        }
+      }
+    } finally {
+      sampling = false;
+      dropoutRandom = kept;
+    }
+  }
+
+  /** @return whether the network has Dropout layers that Monte Carlo dropout can sample */
+  public boolean hasDropout() {
+    return spec.layers().stream().anyMatch(l -> l instanceof dev.sparkdl.spec.Dropout d
+        && d.rate() > 0);
+  }
+
+  /**
    * Raw scores consistent with the output activation: the pre-activation values when the head
    * is split off; when the activation sits before a trailing Dropout (so the body already
    * outputs probabilities), the scores it would have had: log-odds for sigmoid, log-probabilities
@@ -525,7 +564,7 @@ public final class Network implements AutoCloseable {
   private BatchStats statsOf(NDArray z, NDArray ys, int n, float lossValue, NDManager step) {
     double[] sums = new double[metrics.size()];
     if (metrics.size() > 0) {
-      metrics.sums(loss.prediction(z), ys, sums);
+      metrics.sums(z, loss.prediction(z), ys, sums);
     }
     return new BatchStats(n, (double) lossValue * n, sums);
   }

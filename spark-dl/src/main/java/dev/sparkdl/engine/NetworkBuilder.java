@@ -96,7 +96,8 @@ final class NetworkBuilder {
   private NetworkBuilder() {}
 
   static Built build(
-      Sequential spec, List<Integer> inputShape, NDManager manager, Supplier<SplittableRandom> rnd) {
+      Sequential spec, List<Integer> inputShape, NDManager manager, Supplier<SplittableRandom> rnd,
+      java.util.function.BooleanSupplier sampling) {
     spec.layerOutputShapes(inputShape); // fails early, naming the layer, for impossible shapes
     SequentialBlock body = new SequentialBlock();
     List<Part> parts = new ArrayList<>();
@@ -167,7 +168,7 @@ final class NetworkBuilder {
           body.add(lambda(x -> ActivationFunctions.apply(a, x), LayerTypes.snakeCase(a.className())));
         }
       } else if (layer instanceof Dropout d) {
-        body.add(new DropoutBlock((float) d.rate(), rnd));
+        body.add(new DropoutBlock((float) d.rate(), rnd, sampling));
       } else if (layer instanceof BatchNormalization b) {
         Block bn = BatchNorm.builder()
             .optAxis(shape.size()) // the last axis of (batch, ...)

@@ -1,6 +1,7 @@
 package dev.sparkdl.ml;
 
 import dev.sparkdl.data.ColumnChecks;
+import dev.sparkdl.engine.OutputDistribution;
 import dev.sparkdl.spec.CompileOptions;
 import dev.sparkdl.spec.LabelMode;
 import dev.sparkdl.spec.Loss;
@@ -77,12 +78,13 @@ final class ContractResolver {
         p instanceof DistributionParams<?> d ? d.getDistribution() : "normal_fixed";
     Loss loss = "normal_fixed".equals(distribution)
         ? resolveLoss(p.getLoss(), classifier, head)
-        : distributionLoss(p.getLoss(), distribution, head);
+        : distributionLoss(p.getLoss(), outputDistribution((DistributionParams<?>) p), head);
     Optimizer opt = Optimizer.fromJson(p.getOptimizer());
     if (!Double.isNaN(p.getLearningRate())) {
       opt = opt.withLearningRate(p.getLearningRate());
     }
     List<String> metrics = dev.sparkdl.spec.Metrics.check(Arrays.asList(p.getMetrics()));
+    metrics = distributionMetrics(metrics, loss, p);
     String classification = metrics.stream()
         .filter(dev.sparkdl.spec.Metrics::isClassification).findFirst().orElse(null);
     if (!classifier && classification != null) {
@@ -131,8 +133,8 @@ final class ContractResolver {
                 + " Dense(1).");
       }
       label = new LabelMode(LabelMode.Kind.VALUE, 0, false);
-      rule = "poisson".equals(distribution)
-          ? "finite numbers >= 0 (counts, for distribution poisson)"
+      rule = countLabels(distribution)
+          ? "finite numbers >= 0 (counts, for distribution " + distribution + ")"
           : "finite numbers";
     }
     NetworkContract contract = new NetworkContract(spec, compile, head, label);
@@ -167,15 +169,44 @@ final class ContractResolver {
     return new Resolved(contract, expected, from, rule);
   }
 
-  /** The output units each distribution needs, and what they hold. */
-  private static int unitsNeeded(String distribution) {
-    return "normal".equals(distribution) ? 2 : 1;
+  /** @return whether the distribution's labels are counts (must be >= 0) */
+  static boolean countLabels(String distribution) {
+    return distribution != null && !"normal_fixed".equals(distribution)
+        && OutputDistribution.of(distribution, 1).isDiscrete();
   }
 
-  private static String unitsMeaning(String distribution) {
-    return "normal".equals(distribution)
-        ? "the mean and the standard deviation before softplus"
-        : "the log rate";
+  /** @return the likelihood head a regressor's params describe */
+  static OutputDistribution outputDistribution(DistributionParams<?> p) {
+    return OutputDistribution.of(p.getDistribution(), p.getMixtureComponents());
+  }
+
+  /**
+   * The metrics of the fit: a likelihood head always reports {@code nll} and the coverage of
+   * the central interval at {@code intervalLevel}; asking for them without one is refused.
+   */
+  private static List<String> distributionMetrics(List<String> metrics, Loss loss,
+      NeuralNetParams p) {
+    if (loss.distribution() == null) {
+      for (String m : metrics) {
+        if (dev.sparkdl.spec.Metrics.isDistributional(m)) {
+          throw new IllegalArgumentException(
+              "Metric '" + m + "' scores a predicted distribution, but this network predicts"
+                  + " one value (loss " + loss.name() + "). Use NeuralNetRegressor with"
+                  + " setDistribution(\"normal\") (or poisson, negative_binomial, ...), or"
+                  + " remove the metric.");
+        }
+      }
+      return metrics;
+    }
+    List<String> out = new java.util.ArrayList<>(metrics);
+    String coverage = dev.sparkdl.spec.Metrics.coverageName(
+        ((DistributionParams<?>) p).getIntervalLevel());
+    for (String m : List.of("nll", coverage)) {
+      if (!out.contains(m)) {
+        out.add(m);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /**
@@ -183,7 +214,8 @@ final class ContractResolver {
    * log-likelihood, for {@code auto} or {@code nll}; the output layer must be linear with the
    * units the distribution needs.
    */
-  private static Loss distributionLoss(String value, String distribution, OutputHead head) {
+  private static Loss distributionLoss(String value, OutputDistribution dist, OutputHead head) {
+    String distribution = dist.name();
     if (!"auto".equals(value) && !"nll".equals(value)
         && !(distribution + "_nll").equals(Loss.fromJson(value).name())) {
       throw new IllegalArgumentException(
@@ -191,17 +223,19 @@ final class ContractResolver {
               + " loss is '" + value + "'. Use setLoss(\"nll\") or setLoss(\"auto\"), or"
               + " setDistribution(\"normal_fixed\") for loss " + value + ".");
     }
-    int needed = unitsNeeded(distribution);
+    int needed = dist.units();
     if (head.units() != needed) {
+      boolean mixture = "mixture_normal".equals(distribution);
       throw new IllegalArgumentException(
           "Distribution '" + distribution + "' needs " + needed + " output unit"
-              + (needed == 1 ? "" : "s") + " (" + unitsMeaning(distribution) + "), but the"
+              + (needed == 1 ? "" : "s") + " (" + dist.unitsMeaning() + "), but the"
               + " last Dense layer has " + head.units() + ". End the network with Dense("
-              + needed + ").");
+              + needed + ")" + (mixture && head.units() % 3 == 0
+                  ? " or setMixtureComponents(" + head.units() / 3 + ")" : "") + ".");
     }
     if (!"linear".equals(head.activation())) {
       throw new IllegalArgumentException(
-          "Distribution '" + distribution + "' reads " + unitsMeaning(distribution) + " from"
+          "Distribution '" + distribution + "' reads " + dist.unitsMeaning() + " from"
               + " linear outputs (the transforms are applied for you), but the output layer is "
               + head.description() + ". Remove its activation: Dense(" + needed + ").");
     }
@@ -229,7 +263,7 @@ final class ContractResolver {
     if ("nll".equals(value) || Loss.fromJson(value).distribution() != null) {
       throw new IllegalArgumentException(classifier
           ? "Loss '" + value + "' is a regressor's negative log-likelihood (NeuralNetRegressor"
-              + " with setDistribution(\"normal\") or \"poisson\"); a classifier's is the"
+              + " with setDistribution(\"normal\"), \"poisson\", ...); a classifier's is the"
               + " cross-entropy: use setLoss(\"auto\")."
           : "Loss '" + value + "' is a distribution's negative log-likelihood, but the"
               + " distribution is normal_fixed (one output, a fixed-variance loss). Use"

@@ -2,7 +2,9 @@ package dev.sparkdl.ml;
 
 import java.io.Serializable;
 import java.util.List;
+import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.Params;
@@ -19,16 +21,20 @@ import org.apache.spark.ml.param.Params;
 public interface DistributionParams<T extends DistributionParams<T>> extends Params {
 
   /** The distributions a regressor can predict. */
-  List<String> DISTRIBUTIONS = List.of("normal_fixed", "normal", "poisson");
+  List<String> DISTRIBUTIONS = List.of("normal_fixed", "normal", "poisson",
+      "negative_binomial", "zero_inflated_poisson", "mixture_normal");
 
   /** @return the stage's instances of these params (not itself a param) */
   Definitions distributionParams();
 
   /**
    * @return the param {@code distribution}: {@code normal_fixed} (one output, the {@code loss}
-   *     param's loss), {@code normal} (two linear outputs: the mean and the standard deviation
-   *     before softplus; loss: the normal negative log-likelihood) or {@code poisson} (one linear
-   *     output, the log rate; loss: the Poisson negative log-likelihood)
+   *     param's loss), or a likelihood head fitted by its negative log-likelihood:
+   *     {@code normal} (2 linear outputs: mean, standard deviation before softplus),
+   *     {@code poisson} (1: log rate), {@code negative_binomial} (2: log mean, dispersion before
+   *     softplus), {@code zero_inflated_poisson} (2: log rate, logit of the extra zeros'
+   *     probability), {@code mixture_normal} (3K: K logits, K means, K standard deviations
+   *     before softplus; K = {@code mixtureComponents})
    */
   default Param<String> distribution() {
     return distributionParams().distribution;
@@ -79,13 +85,112 @@ public interface DistributionParams<T extends DistributionParams<T>> extends Par
     return (Double) getOrDefault(intervalLevel());
   }
 
+  /** @return the param {@code mixtureComponents}: K of mixture_normal (≥ 1) */
+  default IntParam mixtureComponents() {
+    return distributionParams().mixtureComponents;
+  }
+
+  /** @return the mixture's components (default 2) */
+  default int getMixtureComponents() {
+    return (Integer) getOrDefault(mixtureComponents());
+  }
+
+  /** @return the param {@code quantiles}: probabilities whose quantiles fill quantilesCol */
+  default DoubleArrayParam quantiles() {
+    return distributionParams().quantiles;
+  }
+
+  /** @return the quantile probabilities (default none) */
+  default double[] getQuantiles() {
+    return getOrDefault(quantiles());
+  }
+
+  /** @return the param {@code quantilesCol}: the vector of the predicted quantiles */
+  default Param<String> quantilesCol() {
+    return distributionParams().quantilesCol;
+  }
+
+  /** @return the quantiles column's name (default "quantiles") */
+  default String getQuantilesCol() {
+    return getOrDefault(quantilesCol());
+  }
+
+  /** @return the param {@code parametersCol}: the distribution's parameters as a vector */
+  default Param<String> parametersCol() {
+    return distributionParams().parametersCol;
+  }
+
+  /** @return the parameters column's name (default "parameters") */
+  default String getParametersCol() {
+    return getOrDefault(parametersCol());
+  }
+
+  /** @return the param {@code mcSamples}: Monte Carlo dropout passes when scoring (0: off) */
+  default IntParam mcSamples() {
+    return distributionParams().mcSamples;
+  }
+
+  /** @return the Monte Carlo dropout passes (default 0) */
+  default int getMcSamples() {
+    return (Integer) getOrDefault(mcSamples());
+  }
+
+  /** @return the param {@code epistemicStddevCol}: the spread of the passes' means */
+  default Param<String> epistemicStddevCol() {
+    return distributionParams().epistemicStddevCol;
+  }
+
+  /** @return the epistemic standard deviation column's name (default "epistemicStddev") */
+  default String getEpistemicStddevCol() {
+    return getOrDefault(epistemicStddevCol());
+  }
+
+  /** Sets K, the components of mixture_normal (the output layer has 3K units). */
+  default T setMixtureComponents(int value) {
+    set(mixtureComponents(), value);
+    return typed();
+  }
+
+  /** Sets the probabilities whose quantiles fill quantilesCol, each in (0, 1). */
+  default T setQuantiles(double... value) {
+    set(quantiles(), value);
+    return typed();
+  }
+
+  /** Sets the quantiles column's name. */
+  default T setQuantilesCol(String value) {
+    set(quantilesCol(), value);
+    return typed();
+  }
+
+  /** Sets the parameters column's name ("" for none). */
+  default T setParametersCol(String value) {
+    set(parametersCol(), value);
+    return typed();
+  }
+
+  /** Sets the Monte Carlo dropout passes per row when scoring (0 turns it off). */
+  default T setMcSamples(int value) {
+    set(mcSamples(), value);
+    return typed();
+  }
+
+  /** Sets the epistemic standard deviation column's name ("" for none). */
+  default T setEpistemicStddevCol(String value) {
+    set(epistemicStddevCol(), value);
+    return typed();
+  }
+
   /** @return this stage, typed */
   @SuppressWarnings("unchecked")
   private T typed() {
     return (T) this;
   }
 
-  /** Sets the distribution: normal_fixed, normal or poisson. */
+  /**
+   * Sets the distribution: normal_fixed, normal, poisson, negative_binomial,
+   * zero_inflated_poisson or mixture_normal.
+   */
   default T setDistribution(String value) {
     set(distribution(), value);
     return typed();
@@ -123,13 +228,21 @@ public interface DistributionParams<T extends DistributionParams<T>> extends Par
     final Param<String> lowerCol;
     final Param<String> upperCol;
     final DoubleParam intervalLevel;
+    final IntParam mixtureComponents;
+    final DoubleArrayParam quantiles;
+    final Param<String> quantilesCol;
+    final Param<String> parametersCol;
+    final IntParam mcSamples;
+    final Param<String> epistemicStddevCol;
 
     Definitions(Params owner) {
       distribution = new Param<>(owner, "distribution",
-          "what the network predicts: normal_fixed (one output; the loss param's loss), normal"
-              + " (two linear outputs, mean and softplus standard deviation; normal negative"
-              + " log-likelihood) or poisson (one linear output, the log rate; Poisson negative"
-              + " log-likelihood)",
+          "what the network predicts: normal_fixed (one output; the loss param's loss) or a"
+              + " distribution fitted by its negative log-likelihood from linear outputs: normal"
+              + " (2: mean, softplus standard deviation), poisson (1: log rate),"
+              + " negative_binomial (2: log mean, softplus dispersion), zero_inflated_poisson"
+              + " (2: log rate, logit of the extra zeros), mixture_normal (3K: logits, means,"
+              + " softplus standard deviations)",
           ParamValidators.inArray(DISTRIBUTIONS.toArray(new String[0])));
       stddevCol = new Param<>(owner, "stddevCol",
           "the predicted standard deviation's column (distribution normal; \"\" for none)");
@@ -142,6 +255,36 @@ public interface DistributionParams<T extends DistributionParams<T>> extends Par
       intervalLevel = new DoubleParam(owner, "intervalLevel",
           "the probability of the central interval in lowerCol and upperCol, in (0, 1)",
           ParamValidators.inRange(0, 1, false, false));
+      mixtureComponents = new IntParam(owner, "mixtureComponents",
+          "the components K of distribution mixture_normal (the output layer has 3K units), >= 1",
+          ParamValidators.gtEq(1));
+      quantiles = new DoubleArrayParam(owner, "quantiles",
+          "probabilities in (0, 1) whose predicted quantiles fill quantilesCol (empty: no"
+              + " column)",
+          new Probabilities());
+      quantilesCol = new Param<>(owner, "quantilesCol",
+          "the vector of the predicted quantiles at the quantiles param's probabilities");
+      parametersCol = new Param<>(owner, "parametersCol",
+          "the predicted distribution's parameters as a vector (e.g. mean and stddev;"
+              + " \"\" for none)");
+      mcSamples = new IntParam(owner, "mcSamples",
+          "Monte Carlo dropout: forward passes per row with dropout on when scoring (0: off);"
+              + " their mixture gives the prediction, the stddev and the interval",
+          ParamValidators.gtEq(0));
+      epistemicStddevCol = new Param<>(owner, "epistemicStddevCol",
+          "the standard deviation of the Monte Carlo passes' means (mcSamples > 0; \"\" for"
+              + " none)");
+    }
+
+    /** Validates a quantile probability array: every value in (0, 1). */
+    static final class Probabilities extends scala.runtime.AbstractFunction1<double[], Object>
+        implements Serializable {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public Object apply(double[] a) {
+        return java.util.Arrays.stream(a).allMatch(q -> q > 0 && q < 1);
+      }
     }
 
     /** Sets the defaults on {@code p}. */
@@ -152,6 +295,12 @@ public interface DistributionParams<T extends DistributionParams<T>> extends Par
       p.setDefault(d.lowerCol, "lower");
       p.setDefault(d.upperCol, "upper");
       p.setDefault(d.intervalLevel, 0.95);
+      p.setDefault(d.mixtureComponents, 2);
+      p.setDefault(d.quantiles, new double[0]);
+      p.setDefault(d.quantilesCol, "quantiles");
+      p.setDefault(d.parametersCol, "parameters");
+      p.setDefault(d.mcSamples, 0);
+      p.setDefault(d.epistemicStddevCol, "epistemicStddev");
     }
   }
 }

@@ -88,6 +88,14 @@ public class NeuralNetRegressionModel
   }
 
   private RegressorOutputs outputs() {
+    if (getMcSamples() > 0 && state.contract().network().layers().stream()
+        .noneMatch(l -> l instanceof dev.sparkdl.spec.Dropout d && d.rate() > 0)) {
+      throw new IllegalArgumentException(
+          "mcSamples is " + getMcSamples() + ", but the network has no Dropout layer with a rate"
+              + " above 0: Monte Carlo dropout draws its passes from the Dropout layers. Fit a"
+              + " network with Dropout (e.g. Dropout.rate(0.1) after each hidden layer) or set"
+              + " mcSamples to 0.");
+    }
     return new RegressorOutputs(getPredictionCol(), this);
   }
 

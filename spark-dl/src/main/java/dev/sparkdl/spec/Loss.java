@@ -17,9 +17,13 @@ import java.util.Map;
  *       output 0 and whose standard deviation is softplus(output 1) + 1e-6 (two linear units).
  *   <li>{@code poisson_nll}: the negative log-likelihood of a Poisson distribution whose log
  *       rate is the one linear output unit.
+ *   <li>{@code negative_binomial_nll} (log mean, dispersion before softplus),
+ *       {@code zero_inflated_poisson_nll} (log rate, logit of the extra zeros' probability),
+ *       {@code mixture_normal_nll} (K logits, K means, K standard deviations before softplus):
+ *       see {@code engine.OutputDistribution}.
  * </ul>
  *
- * The two likelihood losses are what a regressor's {@code distribution} param resolves
+ * The likelihood losses are what a regressor's {@code distribution} param resolves
  * {@code loss} to; the target is one value per row whatever the number of output units.
  *
  * Cross-entropies are computed from the pre-activation outputs (log-softmax / log-sigmoid), which
@@ -33,7 +37,8 @@ public record Loss(String name, double delta) {
   public static final List<String> NAMES =
       Names.list(
           "categorical_crossentropy", "sparse_categorical_crossentropy", "binary_crossentropy",
-          "mse", "mae", "huber", "normal_nll", "poisson_nll");
+          "mse", "mae", "huber", "normal_nll", "poisson_nll", "negative_binomial_nll",
+          "zero_inflated_poisson_nll", "mixture_normal_nll");
 
   private static final Map<String, String> ALIASES =
       Map.of(
@@ -77,8 +82,8 @@ public record Loss(String name, double delta) {
   }
 
   /**
-   * @return the distribution whose negative log-likelihood this loss is ({@code "normal"} or
-   *     {@code "poisson"}), or null for the other losses
+   * @return the distribution whose negative log-likelihood this loss is (e.g. {@code "normal"}
+   *     or {@code "poisson"}), or null for the other losses
    */
   public String distribution() {
     return name.endsWith("_nll") ? name.substring(0, name.length() - "_nll".length()) : null;

@@ -10,11 +10,13 @@ import java.util.Map;
  * categorical_accuracy}, {@code sparse_categorical_accuracy} read as it: the arg-max class, or
  * one output thresholded at 0.5), {@code binary_accuracy} (Keras': every output thresholded at
  * 0.5 and compared with its target, averaged over the outputs), {@code mse} and {@code mae} for
- * regression (and classifier outputs).
+ * regression (and classifier outputs), {@code nll} and {@code coverage} (95 % central interval;
+ * {@code coverage_90} and the like at other levels) for a regressor's distribution head.
  */
 public final class Metrics {
   /** The canonical metric names. */
-  public static final List<String> NAMES = Names.list("accuracy", "binary_accuracy", "mse", "mae");
+  public static final List<String> NAMES =
+      Names.list("accuracy", "binary_accuracy", "mse", "mae", "nll", "coverage");
 
   private static final Map<String, String> ALIASES =
       Map.of(
@@ -32,6 +34,11 @@ public final class Metrics {
    * @throws SpecException listing the valid names
    */
   public static String check(String name) {
+    if (name != null && COVERAGE.matcher(name.trim()).matches()) {
+      String n = name.trim();
+      coverageLevel(n);
+      return n;
+    }
     if (name != null) {
       String alias = ALIASES.get(name.trim().toLowerCase(Locale.ROOT));
       if (alias != null) {
@@ -39,6 +46,48 @@ public final class Metrics {
       }
     }
     return Names.check("metric", name, NAMES);
+  }
+
+  private static final java.util.regex.Pattern COVERAGE =
+      java.util.regex.Pattern.compile("coverage_([0-9]+(\\.[0-9]+)?)");
+
+  /**
+   * @param level an interval's probability in (0, 1)
+   * @return the coverage metric's name at that level: {@code coverage} at 0.95,
+   *     {@code coverage_90} at 0.9, {@code coverage_97.5} at 0.975
+   */
+  public static String coverageName(double level) {
+    if (!(level > 0 && level < 1)) {
+      throw new SpecException("An interval level must lie in (0, 1); received " + level + ".");
+    }
+    if (Math.abs(level - 0.95) < 1e-12) {
+      return "coverage";
+    }
+    java.math.BigDecimal pct = java.math.BigDecimal.valueOf(level * 100).stripTrailingZeros();
+    return "coverage_" + pct.toPlainString();
+  }
+
+  /**
+   * @param canonical {@code coverage} or {@code coverage_<percent>}
+   * @return the interval's probability the metric counts
+   */
+  public static double coverageLevel(String canonical) {
+    if ("coverage".equals(canonical)) {
+      return 0.95;
+    }
+    java.util.regex.Matcher m = COVERAGE.matcher(canonical);
+    double level = m.matches() ? Double.parseDouble(m.group(1)) / 100 : Double.NaN;
+    if (!(level > 0 && level < 1)) {
+      throw new SpecException(
+          "Metric '" + canonical + "': expected coverage (95 %) or coverage_<percent> with a"
+              + " percent in (0, 100), e.g. coverage_90.");
+    }
+    return level;
+  }
+
+  /** @return whether the metric needs a likelihood head (nll, coverage) */
+  public static boolean isDistributional(String canonical) {
+    return "nll".equals(canonical) || canonical.startsWith("coverage");
   }
 
   /**

@@ -122,8 +122,13 @@ class DistributionRegressionTest {
     mae /= out.size();
     System.out.printf("poisson: held-out MAE of the log rate %.4f%n", mae);
     assertTrue(mae < 0.1, "MAE of the log rate " + mae);
-    assertEquals(List.of("features", "label", "truth", "prediction", "lower", "upper"),
+    assertEquals(List.of("features", "label", "truth", "prediction", "stddev", "lower", "upper",
+            "parameters"),
         List.of(model.transformSchema(poisson(1, 5).schema()).fieldNames()));
+    Row one = model.transform(poisson(1, 5)).select("prediction", "stddev", "parameters").first();
+    assertEquals(Math.sqrt(one.getDouble(0)), one.getDouble(1), 1e-9); // Poisson: sd = √rate
+    assertEquals(one.getDouble(0), ((org.apache.spark.ml.linalg.Vector) one.get(2)).apply(0),
+        1e-9);
   }
 
   @Test
@@ -192,11 +197,16 @@ class DistributionRegressionTest {
   void schemaListsTheDistributionsColumns() {
     StructType in = new StructType().add("features", SQLDataTypes.VectorType())
         .add("label", DataTypes.DoubleType);
-    assertEquals(List.of("features", "label", "prediction", "stddev", "lower", "upper"),
+    assertEquals(
+        List.of("features", "label", "prediction", "stddev", "lower", "upper", "parameters"),
         List.of(normalRegressor().transformSchema(in).fieldNames()));
     assertEquals(List.of("features", "label", "prediction", "upper"),
-        List.of(normalRegressor().setStddevCol("").setLowerCol("").transformSchema(in)
-            .fieldNames()));
+        List.of(normalRegressor().setStddevCol("").setLowerCol("").setParametersCol("")
+            .transformSchema(in).fieldNames()));
+    assertEquals(List.of("features", "label", "prediction", "stddev", "lower", "upper",
+            "parameters", "q"),
+        List.of(normalRegressor().setQuantiles(0.1, 0.5, 0.9).setQuantilesCol("q")
+            .transformSchema(in).fieldNames()));
     assertEquals(List.of("features", "label", "prediction"),
         List.of(new NeuralNetRegressor().setLayers(Sequential.of(Dense.units(1)))
             .transformSchema(in).fieldNames()));
