@@ -2,6 +2,7 @@ package dev.sparkdl.cli;
 
 import dev.sparkdl.ml.NeuralNetClassificationModel;
 import dev.sparkdl.ml.NeuralNetModel;
+import dev.sparkdl.ml.NeuralNetRegressionModel;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,7 +32,8 @@ final class EvaluateCommand implements Callable<Integer> {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("command", "evaluate");
     r.put("model", in.model);
-    r.putAll(TestSetMetrics.of(scored, label, nn instanceof NeuralNetClassificationModel));
+    r.putAll(TestSetMetrics.of(scored, label, nn instanceof NeuralNetClassificationModel,
+        nn instanceof NeuralNetRegressionModel reg ? reg : null));
     Cli.result(r);
     return 0;
   }

@@ -54,7 +54,7 @@ public record JobFile(
   static final Set<String> FIT = orderedSet("epochs", "batchSize", "numWorkers",
       "averagingFrequency", "minBatchesPerWorker", "outerMomentum", "learningRateScaling",
       "warmupEpochs", "batchNormStatistics", "seed", "validationSplit", "validationIndicatorCol", "verbose", "device", "callbacks",
-      "distribution", "intervalLevel");
+      "distribution", "intervalLevel", "mixtureComponents");
   static final List<String> FORMATS = List.of("csv", "parquet", "json", "libsvm", "mnist-idx");
 
   /**
@@ -84,8 +84,10 @@ public record JobFile(
    * @param device auto, cpu, gpu
    * @param validationIndicatorCol a boolean column marking validation rows
    * @param callbacks Keras callbacks in Keras' serialized form (a JSON list), or null
-   * @param distribution a regressor's predicted distribution (normal_fixed, normal, poisson)
+   * @param distribution a regressor's predicted distribution (normal_fixed, normal, poisson,
+   *     negative_binomial, zero_inflated_poisson, mixture_normal)
    * @param intervalLevel the central interval's level of a distribution's model
+   * @param mixtureComponents K of mixture_normal
    */
   public record Fit(
       Integer epochs,
@@ -104,7 +106,8 @@ public record JobFile(
       String validationIndicatorCol,
       String callbacks,
       String distribution,
-      Double intervalLevel) {}
+      Double intervalLevel,
+      Integer mixtureComponents) {}
 
   /**
    * Parses and checks a job file's text.
@@ -205,7 +208,7 @@ public record JobFile(
       throw new JobFileException("compile.metrics: " + e.getMessage());
     }
     Fit fit = new Fit(null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null);
     if (root.hasNonNull("fit")) {
       JsonNode f = root.get("fit");
       keys(f, FIT, "fit.");
@@ -224,10 +227,11 @@ public record JobFile(
               ? text(f.get("validationIndicatorCol"), "fit.validationIndicatorCol") : null,
           callbacks(f.get("callbacks")),
           f.hasNonNull("distribution") ? text(f.get("distribution"), "fit.distribution") : null,
-          number(f, "intervalLevel"));
-      if ((fit.distribution() != null || fit.intervalLevel() != null)
-          && "classification".equals(task)) {
-        throw new JobFileException("fit.distribution and fit.intervalLevel are for regression"
+          number(f, "intervalLevel"), integer(f, "mixtureComponents"));
+      if ((fit.distribution() != null || fit.intervalLevel() != null
+          || fit.mixtureComponents() != null) && "classification".equals(task)) {
+        throw new JobFileException("fit.distribution, fit.intervalLevel and"
+            + " fit.mixtureComponents are for regression"
             + " jobs (\"task\": \"regression\"); a classifier predicts class probabilities.");
       }
     }

@@ -101,7 +101,8 @@ final class TrainCommand implements Callable<Integer> {
         .forEach((k, v) -> last.put(k, TestSetMetrics.round(v)));
     r.put("train", last);
     if (test != null) {
-      r.put("test", TestSetMetrics.of(Cli.transform(fitted, test), label, jf.classification()));
+      r.put("test", TestSetMetrics.of(Cli.transform(fitted, test), label, jf.classification(),
+          model instanceof dev.sparkdl.ml.NeuralNetRegressionModel reg ? reg : null));
     }
     r.put("workers", model.state().rounds().isEmpty() ? 0
         : model.state().rounds().get(0).tasks().size());
@@ -160,6 +161,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (f.intervalLevel() != null) {
         r.setIntervalLevel(f.intervalLevel());
+      }
+      if (f.mixtureComponents() != null) {
+        r.setMixtureComponents(f.mixtureComponents());
       }
     }
     if (f.seed() != null) {

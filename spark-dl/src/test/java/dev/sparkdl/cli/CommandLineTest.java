@@ -135,6 +135,37 @@ class CommandLineTest {
   }
 
   @Test
+  void aDistributionJobTrainsAndEvaluateReportsNllAndCoverage() throws IOException {
+    Path jobFile = dir.resolve("normal.json");
+    String model = dir.resolve("normal-model").toString();
+    Files.writeString(jobFile, """
+        {
+          "train": "%s", "test": "%s",
+          "features": ["sepal_length_cm", "sepal_width_cm", "petal_length_cm"],
+          "label": "petal_width_cm", "task": "regression",
+          "layers": [{"class_name": "Dense", "config": {"units": 16, "activation": "relu"}},
+                     {"class_name": "Dense", "config": {"units": 2}}],
+          "compile": {"optimizer": {"class_name": "Adam", "config": {"learning_rate": 0.01}}},
+          "fit": {"epochs": 60, "batchSize": 16, "numWorkers": 2, "seed": 7, "verbose": 0,
+                  "distribution": "normal", "intervalLevel": 0.9},
+          "output": "%s"
+        }""".formatted(csv, csv, model));
+    Object[] train = run("train", "--job", jobFile.toString());
+    assertEquals(0, train[0], train[2].toString());
+    JsonNode t = result(train);
+    assertTrue(t.path("train").has("nll") && t.path("train").has("coverage_90"), t.toString());
+    Object[] eval = run("evaluate", "--model", model, "--input", csv.toString());
+    assertEquals(0, eval[0], eval[2].toString());
+    JsonNode e = result(eval);
+    assertEquals(0.9, e.path("interval_level").asDouble(), 0.0);
+    assertTrue(e.path("coverage").asDouble() >= 0.8 && e.path("coverage").asDouble() <= 0.99,
+        e.toString());
+    // petal width given the other three: a few tenths of a cm of spread, an NLL well below 0
+    assertTrue(e.path("nll").asDouble() < 0 && e.path("nll").asDouble() > -2, e.toString());
+    assertEquals(t.path("test").path("nll").asDouble(), e.path("nll").asDouble(), 1e-9);
+  }
+
+  @Test
   void badJobFilesExitWithTwo() throws IOException {
     Path jobFile = dir.resolve("bad.json");
     Files.writeString(jobFile, job(dir.resolve("m").toString()).replace("\"label\"", "\"lable\""));

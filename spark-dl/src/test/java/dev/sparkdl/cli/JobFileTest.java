@@ -99,16 +99,19 @@ class JobFileTest {
   void fitTakesCallbacksValidationRowsAndARegressorsDistribution() {
     String regression = GOOD.replace("\"task\": \"classification\"", "\"task\": \"regression\"")
         .replace("\"validationSplit\": 0.1,", "\"validationIndicatorCol\": \"isVal\","
-            + " \"distribution\": \"poisson\", \"intervalLevel\": 0.9, \"callbacks\":"
+            + " \"distribution\": \"poisson\", \"intervalLevel\": 0.9,"
+            + " \"mixtureComponents\": 3, \"callbacks\":"
             + " [{\"class_name\": \"EarlyStopping\", \"config\": {\"patience\": 2}}],");
     JobFile j = JobFile.parse(regression);
     assertEquals("poisson", j.fit().distribution());
     assertEquals(0.9, j.fit().intervalLevel());
+    assertEquals(3, j.fit().mixtureComponents());
     assertEquals("isVal", j.fit().validationIndicatorCol());
     assertTrue(j.fit().callbacks().contains("EarlyStopping"), j.fit().callbacks());
 
     String m = fails(GOOD.replace("\"validationSplit\": 0.1,", "\"distribution\": \"normal\","));
-    assertTrue(m.contains("fit.distribution and fit.intervalLevel are for regression"), m);
+    assertTrue(m.contains("fit.distribution, fit.intervalLevel and fit.mixtureComponents are for"
+        + " regression"), m);
     m = fails(GOOD.replace("\"validationSplit\": 0.1,",
         "\"callbacks\": [{\"class_name\": \"EarlyStoping\"}],"));
     assertTrue(m.startsWith("fit.callbacks: ") && m.contains("EarlyStopping"), m);
