@@ -66,4 +66,39 @@ class TensorBoardFitTest {
         .findFirst().orElse("");
     assertTrue(text.contains("Total params: 67"), text);
   }
+
+  @Test
+  void aDistributionsNllAndCoverageReachTensorBoard() throws Exception {
+    Path logDir = dir.resolve("tb-normal");
+    org.apache.spark.sql.SparkSession spark = TestSpark.session();
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      double x = r.nextDouble(-1, 1);
+      rows.add(org.apache.spark.sql.RowFactory.create(
+          org.apache.spark.ml.linalg.Vectors.dense(x), 2 * x + 0.3 * (r.nextDouble() - 0.5)));
+    }
+    var data = spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+        .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType())
+        .add("label", org.apache.spark.sql.types.DataTypes.DoubleType));
+    var model = new dev.sparkdl.ml.NeuralNetRegressor().setDistribution("normal")
+        .setIntervalLevel(0.9).setLayers(Sequential.of(Dense.units(2)))
+        .setOptimizer("adam").setLearningRate(0.05).setEpochs(2).setBatchSize(32)
+        .setNumWorkers(2).setSeed(6).setVerbose(0).setValidationSplit(0.25)
+        .setCallbacks("[{\"class_name\": \"TensorBoard\", \"config\": {\"log_dir\": \""
+            + logDir + "\"}}]")
+        .fit(data);
+    History h = model.history();
+    Map<String, Map<Long, Float>> t =
+        TensorBoardTest.scalars(TensorBoardTest.events(logDir.resolve("train")));
+    Map<String, Map<Long, Float>> v =
+        TensorBoardTest.scalars(TensorBoardTest.events(logDir.resolve("validation")));
+    for (int e = 0; e < 2; e++) {
+      assertEquals((float) h.get("nll")[e], t.get("epoch_nll").get((long) e));
+      assertEquals((float) h.get("coverage_90")[e], t.get("epoch_coverage_90").get((long) e));
+      assertEquals((float) h.get("val_nll")[e], v.get("epoch_nll").get((long) e));
+      // no regularizers: the NLL is the loss
+      assertEquals(h.get("loss")[e], h.get("nll")[e], 1e-4);
+    }
+  }
 }
