@@ -132,14 +132,17 @@ final class Cli {
     return PipelineModel.load(path);
   }
 
-  /** @return the pids of the JVMs that ran training tasks */
+  /** @return the pids of the executor JVMs that trained the final round (survivors of faults) */
   static List<Long> executorPids(NeuralNetModel model) {
     List<Long> pids = new ArrayList<>();
-    model.state().rounds().forEach(r -> r.tasks().forEach(t -> {
-      if (!pids.contains(t.pid())) {
-        pids.add(t.pid());
-      }
-    }));
+    var rounds = model.state().rounds();
+    for (int i = rounds.size() - 1; i >= 0 && pids.isEmpty(); i--) {
+      rounds.get(i).tasks().forEach(t -> {
+        if (!pids.contains(t.pid())) {
+          pids.add(t.pid());
+        }
+      });
+    }
     return pids;
   }
 

@@ -119,9 +119,10 @@ public record JobFile(
     try {
       root = new ObjectMapper().readTree(text);
     } catch (JsonProcessingException e) {
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
       throw new JobFileException("The job file is not valid JSON: " + e.getOriginalMessage()
-          + " (line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + ").");
+          + (at == null ? "." : " (line " + at.getLineNr() + ", column " + at.getColumnNr()
+              + ")."));
     }
     if (root == null || !root.isObject()) {
       throw new JobFileException("The job file must hold a JSON object {\"train\": ..., ...}.");

@@ -20,6 +20,7 @@ final class PartitionTasks {
    */
   static RoundResult trainRound(
       TrainingPlan plan, RoundInput in, int partition, Iterator<PartitionData> it) {
+    FaultInjection.atRoundStart(in, partition);
     long start = System.currentTimeMillis();
     long t0 = System.nanoTime();
     PartitionData data = it.next();

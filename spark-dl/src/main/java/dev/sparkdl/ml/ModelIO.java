@@ -197,10 +197,24 @@ final class ModelIO {
     public T load(String path) {
       try {
         return loadChecked(path);
-      } catch (IOException e) {
+      } catch (ModelLoadException e) {
+        throw e;
+      } catch (Exception e) {
+        // whatever a damaged directory makes Spark (SparkException is checked but thrown from
+        // Scala), Hadoop or Jackson throw: one documented type
         throw new ModelLoadException("Cannot load " + type.getSimpleName() + " from " + path
-            + ": " + e.getMessage(), e);
+            + ": its files are damaged or were not written by spark-dl ("
+            + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()) + "). Restore the"
+            + " directory from a copy or save the model again.", e);
       }
+    }
+
+    private static String firstLine(String message) {
+      if (message == null) {
+        return "no message";
+      }
+      String line = message.strip().lines().findFirst().orElse("");
+      return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 
     private T loadChecked(String path) throws IOException {

@@ -34,7 +34,10 @@ import org.junit.jupiter.api.Test;
  * A real standalone Spark cluster from the Maven jars — a Master and two Workers, each its own
  * JVM on 127.0.0.1 — and the shaded application jar submitted through Spark's own submit path
  * ({@code org.apache.spark.deploy.SparkSubmit}): train, then score on the cluster and in local
- * mode, which must agree. Runs in {@code mvn verify} (it needs the packaged jar); alone:
+ * mode, which must agree; and two faults survived with weights byte-identical to the undisturbed
+ * run: a task failing its first attempt, and an executor JVM killed (SIGKILL) during a round
+ * (the test-only hook {@code spark.sparkdl.test.fault}, see {@code distributed.FaultInjection}).
+ * Runs in {@code mvn verify} (it needs the packaged jar); alone:
  * {@code mvn -pl spark-dl verify -Dit.test=StandaloneClusterIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("cluster")
@@ -111,6 +114,54 @@ class StandaloneClusterIT {
     assertEquals(2, executors.size(), "two executor JVMs trained: " + r);
     assertFalse(executors.contains(driver), "executors are not the driver: " + r);
     assertEquals(2, r.path("workers").asInt());
+    byte[] undisturbed = weightsOf(model);
+
+    // a task that fails on its first attempt in round 1 of epoch 3: Spark retries it
+    String failed = work.resolve("model-task-failed").toString();
+    Files.writeString(work.resolve("job-failed.json"),
+        Files.readString(job).replace(model, failed));
+    Run retried = finish(start(true,
+        List.of("spark.sparkdl.test.fault=fail:epoch=3,round=1,partition=0"), "-task-failure",
+        "train", "--job", work.resolve("job-failed.json").toString()));
+    assertEquals(0, retried.code, retried.log());
+    assertTrue(retried.output.contains("Injected test fault"),
+        "the injected failure happened: " + retried.log());
+    assertTrue(Arrays.equals(undisturbed, weightsOf(failed)),
+        "weights after a retried task equal the undisturbed run's");
+
+    // an executor JVM killed (SIGKILL) while it trains round 0 of epoch 3
+    String killed = work.resolve("model-executor-killed").toString();
+    Files.writeString(work.resolve("job-killed.json"),
+        Files.readString(job).replace(model, killed));
+    Path marker = work.resolve("paused-executor.pid");
+    Submitted run = start(true, List.of("spark.sparkdl.test.fault=pause:epoch=3,round=0,"
+        + "partition=0,millis=120000,marker=" + marker), "-executor-kill",
+        "train", "--job", work.resolve("job-killed.json").toString());
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+    while (!Files.exists(marker) || Files.readString(marker).isBlank()) {
+      assertTrue(System.nanoTime() < deadline && run.process().isAlive(),
+          "the paused round never started; log " + run.log());
+      Thread.sleep(100);
+    }
+    long victim = Long.parseLong(Files.readString(marker).trim());
+    ProcessHandle executor = ProcessHandle.of(victim).orElseThrow();
+    assertTrue(executor.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"),
+        "the paused task runs in an executor JVM: " + executor.info().commandLine());
+    executor.destroyForcibly(); // SIGKILL
+    executor.onExit().get(30, TimeUnit.SECONDS);
+    Run survived = finish(run);
+    assertEquals(0, survived.code, survived.log());
+    assertTrue(Arrays.equals(undisturbed, weightsOf(killed)),
+        "weights after a killed executor equal the undisturbed run's");
+    List<Long> finalExecutors = new ArrayList<>();
+    survived.result().path("executor_pids").forEach(p -> finalExecutors.add(p.asLong()));
+    // after the kill both partitions may train on the surviving executor (their cached blocks
+    // recomputed there) or on a replacement the Worker started
+    assertFalse(finalExecutors.isEmpty(), survived.result().toString());
+    assertFalse(finalExecutors.contains(survived.result().path("driver_pid").asLong()));
+    assertFalse(finalExecutors.contains(victim),
+        "executor_pids names the executors of the final round, not the killed one: "
+            + finalExecutors + " vs " + victim);
 
     String onCluster = work.resolve("scores-cluster").toString();
     String local = work.resolve("scores-local").toString();
@@ -135,6 +186,15 @@ class StandaloneClusterIT {
     }
   }
 
+  /** @return the bytes of the one weights.bin under a saved model directory */
+  private static byte[] weightsOf(String model) throws IOException {
+    try (var files = Files.walk(Path.of(model))) {
+      List<Path> w = files.filter(f -> f.getFileName().toString().equals("weights.bin")).toList();
+      assertEquals(1, w.size(), "weights.bin files under " + model + ": " + w);
+      return Files.readAllBytes(w.get(0));
+    }
+  }
+
   private static List<Row> sorted(String path) {
     return TestSpark.session().read().parquet(path)
         .orderBy("sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm", "target")
@@ -143,6 +203,20 @@ class StandaloneClusterIT {
 
   /** Runs SparkSubmit in its own JVM: on the cluster, or in local mode. */
   private static Run submit(boolean cluster, String... args) throws Exception {
+    return finish(start(cluster, List.of(), "", args));
+  }
+
+  /** A started spark-submit and its log. */
+  private record Submitted(Process process, Path log, String name) {}
+
+  /**
+   * Starts SparkSubmit in its own JVM.
+   *
+   * @param confs extra {@code --conf} values
+   * @param tag distinguishes the log of this run
+   */
+  private static Submitted start(boolean cluster, List<String> confs, String tag, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>(javaCommand());
     cmd.add("org.apache.spark.deploy.SparkSubmit");
     cmd.addAll(List.of("--master", cluster ? master : "local[2]", "--class",
@@ -150,10 +224,21 @@ class StandaloneClusterIT {
         "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.ui.enabled=false",
         "--conf", "spark.executor.memory=1g", "--conf", "spark.cores.max=2",
         "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", jvmFlags())));
+    for (String c : confs) {
+      cmd.addAll(List.of("--conf", c));
+    }
     cmd.add(appJar.toString());
     cmd.addAll(Arrays.asList(args));
-    Path log = work.resolve("submit-" + args[0] + "-" + (cluster ? "cluster" : "local") + ".log");
+    String name = args[0] + tag + "-" + (cluster ? "cluster" : "local");
+    Path log = work.resolve("submit-" + name + ".log");
     Process p = builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new Submitted(p, log, name);
+  }
+
+  private static Run finish(Submitted s) throws Exception {
+    Process p = s.process();
+    Path log = s.log();
+    String[] args = {s.name()};
     if (!p.waitFor(6, TimeUnit.MINUTES)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
