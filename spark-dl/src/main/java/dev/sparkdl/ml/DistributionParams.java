@@ -45,7 +45,7 @@ public interface DistributionParams<T extends DistributionParams<T>> extends Par
     return getOrDefault(distribution());
   }
 
-  /** @return the param {@code stddevCol}: the predicted standard deviation ({@code normal}) */
+  /** @return the param {@code stddevCol}: the predicted standard deviation */
   default Param<String> stddevCol() {
     return distributionParams().stddevCol;
   }
@@ -245,13 +245,14 @@ public interface DistributionParams<T extends DistributionParams<T>> extends Par
               + " softplus standard deviations)",
           ParamValidators.inArray(DISTRIBUTIONS.toArray(new String[0])));
       stddevCol = new Param<>(owner, "stddevCol",
-          "the predicted standard deviation's column (distribution normal; \"\" for none)");
+          "the predicted standard deviation's column (a distribution, or mcSamples > 0; \"\" for"
+              + " none)");
       lowerCol = new Param<>(owner, "lowerCol",
-          "the lower end of the central interval at intervalLevel (normal, poisson; \"\" for"
-              + " none)");
+          "the lower end of the central interval at intervalLevel (a distribution, or"
+              + " mcSamples > 0; \"\" for none)");
       upperCol = new Param<>(owner, "upperCol",
-          "the upper end of the central interval at intervalLevel (normal, poisson; \"\" for"
-              + " none)");
+          "the upper end of the central interval at intervalLevel (a distribution, or"
+              + " mcSamples > 0; \"\" for none)");
       intervalLevel = new DoubleParam(owner, "intervalLevel",
           "the probability of the central interval in lowerCol and upperCol, in (0, 1)",
           ParamValidators.inRange(0, 1, false, false));
