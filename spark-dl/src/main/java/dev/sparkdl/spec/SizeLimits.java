@@ -98,7 +98,7 @@ public final class SizeLimits {
     if (total > max) {
       String limit = System.getProperty(MAX_PARAMS_PROPERTY) != null
           ? "set by -D" + MAX_PARAMS_PROPERTY
-          : total > MAX_ARRAY ? "the largest Java array"
+          : max == MAX_ARRAY ? "the largest Java array"
           : String.format(Locale.ROOT, "the driver's heap of %s / %d bytes a parameter",
               bytes(Runtime.getRuntime().maxMemory()), BYTES_PER_PARAM);
       throw new SpecException(String.format(Locale.ROOT, "The network has %,d parameters (%s"

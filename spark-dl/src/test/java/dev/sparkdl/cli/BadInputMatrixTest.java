@@ -343,7 +343,7 @@ class BadInputMatrixTest {
                 .activation("relu"), Dense.units(3).activation("softmax"))
                 .withInputShape(List.of(4))).fit(vectors(10, 1))),
             "8,000,000,003 parameters", "Dense(1000000000", "sparkdl.maxParams",
-            "smaller"),
+            "the driver's heap of", "smaller"),
         new Case("NeuralNetClassifier.fit", "inputShape of 10^10 values", true, null,
             () -> api(() -> clf().setLayers(Sequential.of(Dense.units(3).activation("softmax"))
                 .withInputShape(List.of(100_000, 100_000))).fit(vectors(10, 1))),
