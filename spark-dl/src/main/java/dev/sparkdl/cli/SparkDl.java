@@ -55,6 +55,9 @@ public final class SparkDl implements Runnable {
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       if (isBadInput(e)) {
         err.println("spark-dl " + line.getCommandName() + ": " + e.getMessage());
+        if (System.getenv("SPARKDL_STACKTRACE") != null) {
+          e.printStackTrace(err); // for reporting a check that refuses good input
+        }
         err.flush();
         return BAD_INPUT;
       }
