@@ -26,6 +26,7 @@ final class EvaluateCommand implements Callable<Integer> {
     PipelineModel fitted = Cli.loadModel(spark, in.model);
     NeuralNetModel nn = Cli.network(fitted, in.model);
     Dataset<Row> rows = in.read(spark);
+    in.requireInputColumns(rows, fitted);
     Dataset<Row> scored = Cli.transform(fitted, rows);
     String label = nn.getOrDefault(nn.getParam("labelCol")).toString();
     Cli.requireColumns(scored, java.util.List.of(label), "--input");

@@ -31,8 +31,7 @@ public final class ExportCommand implements Callable<Integer> {
   public Integer call() {
     String f = format.toLowerCase(java.util.Locale.ROOT);
     if (!f.equals("onnx") && !f.equals("keras")) {
-      System.err.println("--format must be onnx or keras. Received: " + format);
-      return SparkDl.BAD_INPUT;
+      throw new JobFileException("--format must be onnx or keras; got \"" + format + "\".");
     }
     SparkSession spark = Cli.session("export");
     NeuralNetModel m = Cli.network(Cli.loadModel(spark, model), model);

@@ -64,6 +64,7 @@ final class ImportCommand implements Callable<Integer> {
       throw new JobFileException("--out " + out + " already exists; give --overwrite to replace"
           + " it.");
     }
+    Cli.requireWritable(spark, out, "--out");
     long t0 = System.nanoTime();
     KerasModels.Imported imported;
     NeuralNetModel model;

@@ -118,6 +118,11 @@ public record JobFile(
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(text);
+    } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+      throw new JobFileException("The job file is nested more than "
+          + com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_DEPTH + " levels deep"
+          + " (or exceeds another of Jackson's limits: " + e.getOriginalMessage() + "); a job"
+          + " file nests a handful of levels. Check its brackets.");
     } catch (JsonProcessingException e) {
       com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
       throw new JobFileException("The job file is not valid JSON: " + e.getOriginalMessage()
@@ -177,6 +182,7 @@ public record JobFile(
       }
       network = network.withInputShape(dims);
     }
+    checkSize(network, columns);
     JsonNode c = required(root, "compile", "");
     keys(c, COMPILE, "compile.");
     Loss loss = null;
@@ -248,6 +254,36 @@ public record JobFile(
         network, loss, optimizer, metrics, fit, output, overwrite);
   }
 
+  /**
+   * Refuses, before any data is read, a network too large for memory when its input size is
+   * known: from {@code inputShape} (or the layers' own), or one value per feature column.
+   */
+  private static void checkSize(Sequential network, List<String> columns) {
+    boolean given = network.inputShape() != null;
+    Sequential shaped = given ? network
+        : columns != null ? network.withInputShape(List.of(columns.size())) : null;
+    if (shaped == null) {
+      return;
+    }
+    if (given) {
+      try {
+        dev.sparkdl.spec.SizeLimits.checkInput(shaped.inputShape());
+      } catch (IllegalArgumentException e) {
+        throw new JobFileException("inputShape: " + e.getMessage());
+      }
+    }
+    try {
+      shaped.layerParamCounts(); // shapes that do not fit are the fit's to report
+    } catch (RuntimeException e) {
+      return;
+    }
+    try {
+      dev.sparkdl.spec.SizeLimits.check(shaped);
+    } catch (IllegalArgumentException e) {
+      throw new JobFileException("layers: " + e.getMessage());
+    }
+  }
+
   /** fit.callbacks: Keras' serialized callbacks, checked now, kept as JSON for the param. */
   private static String callbacks(JsonNode n) {
     if (n == null || n.isNull()) {
@@ -304,7 +340,7 @@ public record JobFile(
     String f = format != null ? format : formatOf(path, key);
     if (!FORMATS.contains(f)) {
       throw new JobFileException(key + ".format must be one of " + String.join(", ", FORMATS)
-          + "; got \"" + f + "\"" + suggestion(f, FORMATS) + ".");
+          + "; got \"" + f + "\"" + endSentence(suggestion(f, FORMATS)));
     }
     return new DataSource(path, f, options);
   }
@@ -333,8 +369,8 @@ public record JobFile(
     while (names.hasNext()) {
       String k = names.next();
       if (!valid.contains(k)) {
-        throw new JobFileException("Unknown key \"" + prefix + k + "\"" + suggestion(k, valid)
-            + ". Valid keys" + (prefix.isEmpty() ? "" : " of " + prefix.substring(0,
+        throw new JobFileException("Unknown key \"" + prefix + k + "\""
+            + endSentence(suggestion(k, valid)) + " Valid keys" + (prefix.isEmpty() ? "" : " of " + prefix.substring(0,
             prefix.length() - 1)) + ": " + String.join(", ", valid) + ".");
       }
     }
@@ -406,6 +442,11 @@ public record JobFile(
         : got.isBoolean() ? "the boolean " + got : got.isArray() ? "a list" : got.isObject()
         ? "an object" : got.toString();
     return new JobFileException(key + " must be " + expected + ", got " + kind + ".");
+  }
+
+  /** @return the suggestion, or a full stop when there is none (never "?.") */
+  static String endSentence(String suggestion) {
+    return suggestion.isEmpty() ? "." : suggestion;
   }
 
   static String suggestion(String wrong, java.util.Collection<String> valid) {

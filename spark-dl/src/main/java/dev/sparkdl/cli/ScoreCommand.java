@@ -47,12 +47,22 @@ final class ScoreCommand implements Callable<Integer> {
           + outputFormat + "\".");
     }
     SparkSession spark = Cli.session("score");
+    if (!overwrite) {
+      Cli.requireAbsent(spark, output, "--output", "add --overwrite");
+    }
+    Cli.requireWritable(spark, output, "--output");
+    JobFile.dataSource(in.input, in.format, in.options, "--input"); // the format, before any job
     PipelineModel fitted = Cli.loadModel(spark, in.model);
     NeuralNetModel nn = Cli.network(fitted, in.model);
     if (batchSize != null) {
-      nn.setInferenceBatchSize(batchSize);
+      try {
+        nn.setInferenceBatchSize(batchSize);
+      } catch (IllegalArgumentException e) {
+        throw new JobFileException("--batch-size must be >= 1; got " + batchSize + ".");
+      }
     }
     Dataset<Row> data = in.read(spark);
+    in.requireInputColumns(data, fitted);
     Dataset<Row> scored = Cli.transform(fitted, data);
     List<Column> cols = new ArrayList<>();
     for (String c : data.columns()) {

@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 /**
  * The spark-dl command line: {@code spark-submit --class dev.sparkdl.cli.SparkDl
  * spark-dl_2.13-VERSION-all.jar train --job job.json}, or {@code bin/spark-dl train --job
- * job.json} in Spark's local mode. Exit codes: 0 done, 2 a bad job file or command line, 1 a run
- * that failed.
+ * job.json} in Spark's local mode. Exit codes: 0 done, 2 bad input (a job file, command line,
+ * network, data or model that cannot be used as given; one message, no stack trace, nothing
+ * written), 1 a run that failed.
  */
 @Command(
     name = "spark-dl",
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {TrainCommand.class, ScoreCommand.class, EvaluateCommand.class,
         SummaryCommand.class, PlotCommand.class, ImportCommand.class, ExportCommand.class})
 public final class SparkDl implements Runnable {
-  /** Exit code of a bad job file or command line. */
+  /** Exit code of bad input: a job file, command line, network, data or model directory. */
   public static final int BAD_INPUT = 2;
   /** Exit code of a run that failed. */
   public static final int FAILED = 1;
@@ -52,8 +53,11 @@ public final class SparkDl implements Runnable {
     CommandLine cl = new CommandLine(new SparkDl());
     cl.setErr(err);
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
-      if (e instanceof JobFileException) {
+      if (isBadInput(e)) {
         err.println("spark-dl " + line.getCommandName() + ": " + e.getMessage());
+        if (System.getenv("SPARKDL_STACKTRACE") != null) {
+          e.printStackTrace(err); // for reporting a check that refuses good input
+        }
         err.flush();
         return BAD_INPUT;
       }
@@ -63,6 +67,25 @@ public final class SparkDl implements Runnable {
       return FAILED;
     });
     return cl.execute(args);
+  }
+
+  /**
+   * A user error, reported in one message without a stack trace (exit code 2): a bad job file or
+   * command line ({@link JobFileException}), a refused network, param, schema or data value (an
+   * {@link IllegalArgumentException} thrown by spark-dl's own checks), a directory or file that
+   * is not a usable model ({@link dev.sparkdl.ml.ModelLoadException}). Anything else is a failure
+   * (exit code 1, with the stack trace).
+   */
+  static boolean isBadInput(Throwable e) {
+    if (e instanceof JobFileException || e instanceof dev.sparkdl.spec.SpecException
+        || e instanceof dev.sparkdl.ml.ModelLoadException) {
+      return true;
+    }
+    if (e instanceof IllegalArgumentException && e.getMessage() != null) {
+      StackTraceElement[] at = e.getStackTrace();
+      return at.length > 0 && at[0].getClassName().startsWith("dev.sparkdl.");
+    }
+    return false;
   }
 
   private static String message(Throwable e) {

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -43,11 +42,14 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     SparkSession spark = Cli.session("train");
     JobFile jf = JobFile.parse(Cli.readText(spark, job, "job file"));
-    Path out = new Path(jf.output());
-    if (!jf.overwrite() && out.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(out)) {
-      throw new JobFileException("output " + jf.output() + " already exists. Choose another path"
-          + " or set \"overwrite\": true in the job file.");
+    // every param is checked before any data is read or any job runs
+    NeuralNetEstimatorParams<?> nn = jf.classification() ? new NeuralNetClassifier()
+        : new NeuralNetRegressor();
+    configure(nn, jf);
+    if (!jf.overwrite()) {
+      Cli.requireAbsent(spark, jf.output(), "output", "set \"overwrite\": true in the job file");
     }
+    Cli.requireWritable(spark, jf.output(), "output");
     Dataset<Row> train = Cli.read(spark, jf.train(), "train", true);
     Dataset<Row> test = jf.test() == null ? null : Cli.read(spark, jf.test(), "test", false);
     List<String> needed = new ArrayList<>(jf.featureColumns() != null ? jf.featureColumns()
@@ -56,6 +58,16 @@ final class TrainCommand implements Callable<Integer> {
     Cli.requireColumns(train, needed, "train");
     if (test != null) {
       Cli.requireColumns(test, needed, "test");
+    }
+    if (jf.featureColumns() != null) {
+      DataChecks.featureTypes(train, jf.featureColumns(), "train", jf.train().path());
+      DataChecks.values(train, jf.featureColumns(), jf.label(), "train");
+      if (test != null) {
+        DataChecks.featureTypes(test, jf.featureColumns(), "test", jf.test().path());
+        DataChecks.values(test, jf.featureColumns(), jf.label(), "test");
+      }
+    } else {
+      DataChecks.values(train, List.of(), jf.label(), "train");
     }
 
     List<PipelineStage> stages = new ArrayList<>();
@@ -71,10 +83,11 @@ final class TrainCommand implements Callable<Integer> {
       stages.add(new StringIndexer().setInputCol(label).setOutputCol(INDEXED_LABEL));
       label = INDEXED_LABEL;
     }
-    NeuralNetEstimatorParams<?> nn = jf.classification() ? new NeuralNetClassifier()
-        .setFeaturesCol(features).setLabelCol(label)
-        : new NeuralNetRegressor().setFeaturesCol(features).setLabelCol(label);
-    configure(nn, jf);
+    if (nn instanceof NeuralNetClassifier c) {
+      c.setFeaturesCol(features).setLabelCol(label);
+    } else {
+      ((NeuralNetRegressor) nn).setFeaturesCol(features).setLabelCol(label);
+    }
     stages.add((PipelineStage) nn);
     long t0 = System.nanoTime();
     PipelineModel fitted = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(train);
@@ -112,6 +125,23 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Sets one fit param; a refused value becomes a job-file error naming the key, the value and
+   * the valid range.
+   */
+  private static void fit(String key, Runnable set) {
+    try {
+      set.run();
+    } catch (IllegalArgumentException e) {
+      String m = String.valueOf(e.getMessage());
+      int java = m.indexOf(" Set a valid value with ");
+      throw new JobFileException(m.contains(" given invalid value ")
+          ? "fit." + (java < 0 ? m : m.substring(0, java)) + " Fix \"" + key + "\" in the"
+              + " job file's \"fit\"."
+          : "fit." + key + ": " + m);
+    }
+  }
+
   private static void configure(NeuralNetEstimatorParams<?> nn, JobFile jf) {
     nn.setLayers(jf.network());
     if (jf.loss() != null) {
@@ -123,60 +153,60 @@ final class TrainCommand implements Callable<Integer> {
     }
     JobFile.Fit f = jf.fit();
     if (f.epochs() != null) {
-      nn.setEpochs(f.epochs());
+      fit("epochs", () -> nn.setEpochs(f.epochs()));
     }
     if (f.batchSize() != null) {
-      nn.setBatchSize(f.batchSize());
+      fit("batchSize", () -> nn.setBatchSize(f.batchSize()));
     }
     if (f.numWorkers() != null) {
-      nn.setNumWorkers(f.numWorkers());
+      fit("numWorkers", () -> nn.setNumWorkers(f.numWorkers()));
     }
     if (f.averagingFrequency() != null) {
-      nn.setAveragingFrequency(f.averagingFrequency());
+      fit("averagingFrequency", () -> nn.setAveragingFrequency(f.averagingFrequency()));
     }
     if (f.minBatchesPerWorker() != null) {
-      nn.setMinBatchesPerWorker(f.minBatchesPerWorker());
+      fit("minBatchesPerWorker", () -> nn.setMinBatchesPerWorker(f.minBatchesPerWorker()));
     }
     if (f.outerMomentum() != null) {
-      nn.setOuterMomentum(f.outerMomentum());
+      fit("outerMomentum", () -> nn.setOuterMomentum(f.outerMomentum()));
     }
     if (f.learningRateScaling() != null) {
-      nn.setLearningRateScaling(f.learningRateScaling());
+      fit("learningRateScaling", () -> nn.setLearningRateScaling(f.learningRateScaling()));
     }
     if (f.warmupEpochs() != null) {
-      nn.setWarmupEpochs(f.warmupEpochs());
+      fit("warmupEpochs", () -> nn.setWarmupEpochs(f.warmupEpochs()));
     }
     if (f.batchNormStatistics() != null) {
-      nn.setBatchNormStatistics(f.batchNormStatistics());
+      fit("batchNormStatistics", () -> nn.setBatchNormStatistics(f.batchNormStatistics()));
     }
     if (f.validationIndicatorCol() != null) {
-      nn.setValidationIndicatorCol(f.validationIndicatorCol());
+      fit("validationIndicatorCol", () -> nn.setValidationIndicatorCol(f.validationIndicatorCol()));
     }
     if (f.callbacks() != null) {
-      nn.setCallbacks(f.callbacks());
+      fit("callbacks", () -> nn.setCallbacks(f.callbacks()));
     }
     if (nn instanceof NeuralNetRegressor r) {
       if (f.distribution() != null) {
-        r.setDistribution(f.distribution());
+        fit("distribution", () -> r.setDistribution(f.distribution()));
       }
       if (f.intervalLevel() != null) {
-        r.setIntervalLevel(f.intervalLevel());
+        fit("intervalLevel", () -> r.setIntervalLevel(f.intervalLevel()));
       }
       if (f.mixtureComponents() != null) {
-        r.setMixtureComponents(f.mixtureComponents());
+        fit("mixtureComponents", () -> r.setMixtureComponents(f.mixtureComponents()));
       }
     }
     if (f.seed() != null) {
-      nn.setSeed(f.seed());
+      fit("seed", () -> nn.setSeed(f.seed()));
     }
     if (f.validationSplit() != null) {
-      nn.setValidationSplit(f.validationSplit());
+      fit("validationSplit", () -> nn.setValidationSplit(f.validationSplit()));
     }
     if (f.verbose() != null) {
-      nn.setVerbose(f.verbose());
+      fit("verbose", () -> nn.setVerbose(f.verbose()));
     }
     if (f.device() != null) {
-      nn.setDevice(f.device());
+      fit("device", () -> nn.setDevice(f.device()));
     }
   }
 

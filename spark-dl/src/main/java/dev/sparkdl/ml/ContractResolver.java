@@ -143,6 +143,7 @@ final class ContractResolver {
     String from = null;
     int metaSize = ColumnChecks.metadataSize(features);
     if (spec.inputShape() != null) {
+      dev.sparkdl.spec.SizeLimits.checkInput(spec.inputShape());
       expected = product(spec.inputShape());
       from = "the network's input shape " + spec.inputShape();
       if (metaSize >= 0 && metaSize != expected) {
@@ -158,6 +159,10 @@ final class ContractResolver {
       if (metaSize > 0) {
         contract = contract.withInputShape(List.of(metaSize));
       }
+    }
+    if (contract.inputShape() != null) {
+      // a network too large for memory is refused here, before any job or allocation
+      dev.sparkdl.spec.SizeLimits.check(contract.network());
     }
     Vector init = p.getInitialWeights();
     boolean countsKnown = spec.layers().stream()

@@ -147,7 +147,7 @@ public interface DistributionParams<T extends DistributionParams<T>> extends Par
 
   /** Sets K, the components of mixture_normal (the output layer has 3K units). */
   default T setMixtureComponents(int value) {
-    set(mixtureComponents(), value);
+    set(mixtureComponents(), ParamValues.checked(mixtureComponents(), value, "setMixtureComponents"));
     return typed();
   }
 
@@ -171,7 +171,7 @@ public interface DistributionParams<T extends DistributionParams<T>> extends Par
 
   /** Sets the Monte Carlo dropout passes per row when scoring (0 turns it off). */
   default T setMcSamples(int value) {
-    set(mcSamples(), value);
+    set(mcSamples(), ParamValues.checked(mcSamples(), value, "setMcSamples"));
     return typed();
   }
 
@@ -192,7 +192,7 @@ public interface DistributionParams<T extends DistributionParams<T>> extends Par
    * zero_inflated_poisson or mixture_normal.
    */
   default T setDistribution(String value) {
-    set(distribution(), value);
+    set(distribution(), ParamValues.checked(distribution(), value, "setDistribution"));
     return typed();
   }
 
@@ -216,7 +216,7 @@ public interface DistributionParams<T extends DistributionParams<T>> extends Par
 
   /** Sets the central interval's probability, in (0, 1). */
   default T setIntervalLevel(double value) {
-    set(intervalLevel(), value);
+    set(intervalLevel(), ParamValues.checked(intervalLevel(), value, "setIntervalLevel"));
     return typed();
   }
 

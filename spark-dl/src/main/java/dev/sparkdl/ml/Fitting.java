@@ -69,11 +69,20 @@ final class Fitting {
     long trainRows = converted.report().trainRows();
     int helpful = workersThatHelp(trainRows, p.getBatchSize(),
         p.getNumWorkers() > 0 ? MIN_BATCHES_PER_WORKER : p.getMinBatchesPerWorker());
-    if (p.getNumWorkers() > helpful && p.getVerbose() > 0) {
-      System.out.println(String.format(Locale.ROOT,
-          "numWorkers is %d, but %d training rows give only %d worker(s) %d minibatches of %d per"
-              + " epoch: training on %d.", p.getNumWorkers(), trainRows, helpful,
-          MIN_BATCHES_PER_WORKER, p.getBatchSize(), helpful));
+    // too little data for what was asked is never silent (whatever verbose says): training goes
+    // on, on fewer workers, as Keras trains on whatever rows it is given (docs/errors.md)
+    if (p.getNumWorkers() > helpful) {
+      System.err.println(String.format(Locale.ROOT,
+          "spark-dl: numWorkers is %d, but %d training rows give only %d worker(s) %d minibatches"
+              + " of %d per epoch: training on %d. Lower numWorkers or batchSize to silence"
+              + " this.", p.getNumWorkers(), trainRows, helpful, MIN_BATCHES_PER_WORKER,
+          p.getBatchSize(), helpful));
+    }
+    if (trainRows < p.getBatchSize()) {
+      System.err.println(String.format(Locale.ROOT,
+          "spark-dl: fewer training rows (%d) than batchSize (%d): each epoch is one step on %d"
+              + " row(s), which fits them and learns little else. Add rows, or lower batchSize.",
+          trainRows, p.getBatchSize(), trainRows));
     }
     TrainingBlocks joined;
     try {
@@ -86,6 +95,7 @@ final class Fitting {
       // the data's shape completes the contract (checked layer by layer before any training)
       NetworkContract contract = resolved.inputShape() != null ? resolved
           : resolved.withInputShape(blocks.sampleShape());
+      dev.sparkdl.spec.SizeLimits.check(contract.network());
       StartingPoint start = StartingPoint.of(p, contract, p.getSeed());
       int lastEpoch = (start.history() == null ? 0 : start.history().size()) + p.getEpochs();
       double learningRate = contract.compile().optimizer().learningRate();

@@ -55,6 +55,32 @@ final class KerasFiles {
 
   /** Reads a whole-model {@code .h5} or a {@code .keras} zip. */
   static Contents read(String path, Configuration conf) {
+    try {
+      return readWholeModel(path, conf);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw unreadable(path, e);
+    }
+  }
+
+  /**
+   * A file the HDF5 reader cannot parse: not HDF5 at all, or cut short.
+   *
+   * @return the exception to throw, naming the file, what it should be and how to fix it
+   */
+  static IllegalArgumentException unreadable(String path, RuntimeException e) {
+    String m = String.valueOf(e.getMessage());
+    boolean signature = m.contains("signature") || m.contains("superblock");
+    return new IllegalArgumentException(path + (signature
+        ? " is not an HDF5 file (a Keras .h5) nor a .keras zip"
+        : " is damaged: the HDF5 reader failed inside it (truncated or partly copied?)")
+        + " (" + e.getClass().getSimpleName() + ": " + m + "). Give a file written by Keras'"
+        + " model.save(...) or save_weights(...)" + (signature ? "" : ", copied again in full")
+        + ".", e);
+  }
+
+  private static Contents readWholeModel(String path, Configuration conf) {
     try (Local local = Local.of(path, conf)) {
       if (isZip(local.file)) {
         return readKeras3(local.file, path);
@@ -80,6 +106,16 @@ final class KerasFiles {
 
   /** Reads a weights-only file (Keras 2 {@code save_weights} .h5) and an architecture JSON. */
   static Contents read(String weightsPath, String jsonPath, Configuration conf) {
+    try {
+      return readWeights(weightsPath, jsonPath, conf);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw unreadable(weightsPath, e);
+    }
+  }
+
+  private static Contents readWeights(String weightsPath, String jsonPath, Configuration conf) {
     String json = readText(jsonPath, conf);
     try (Local local = Local.of(weightsPath, conf)) {
       if (isZip(local.file)) {

@@ -284,7 +284,17 @@ final class ModelIO {
       }
       WeightsCodec.Decoded decoded;
       try (InputStream in = fs.open(weightsPath)) {
-        decoded = WeightsCodec.read(in, weightsPath.toString());
+        decoded = WeightsCodec.read(in, WEIGHTS);
+      } catch (org.apache.hadoop.fs.ChecksumException e) {
+        throw new ModelLoadException("Cannot load " + what + " from " + path + ": the weights"
+            + " file " + WEIGHTS + " is damaged: it does not match the checksum saved beside it"
+            + " (." + WEIGHTS + ".crc), so it was cut short or changed after the save (at byte "
+            + e.getPos() + "). Save the model again, or copy the directory again from where it"
+            + " was saved.", e);
+      } catch (IOException e) {
+        throw new ModelLoadException("Cannot load " + what + " from " + path + ": the weights"
+            + " file " + WEIGHTS + " is damaged (" + e.getMessage() + "). Save the model again,"
+            + " or copy the directory again from where it was saved.", e);
       }
       String spec = info.get("network").toString();
       String compile = info.path("compile").toString();
@@ -293,6 +303,10 @@ final class ModelIO {
       try {
         sequential = dev.sparkdl.spec.Sequential.fromJson(spec);
         options = CompileOptions.fromJson(compile);
+        if (sequential.inputShape() != null) {
+          // a damaged or hostile spark-dl.json must not make the loader allocate without bound
+          dev.sparkdl.spec.SizeLimits.check(sequential);
+        }
       } catch (IllegalArgumentException e) {
         throw new ModelLoadException("Cannot load " + what + " from " + path + ": the network"
             + " or compile options in " + INFO + " are invalid: " + e.getMessage(), e);

@@ -67,7 +67,7 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
 
   /** Overrides the optimizer's learning rate. */
   default T setLearningRate(double value) {
-    set(learningRate(), value);
+    set(learningRate(), ParamValues.checked(learningRate(), value, "setLearningRate"));
     return self();
   }
 
@@ -82,19 +82,19 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
 
   /** Sets the number of epochs. */
   default T setEpochs(int value) {
-    set(epochs(), value);
+    set(epochs(), ParamValues.checked(epochs(), value, "setEpochs"));
     return self();
   }
 
   /** Sets the training minibatch size. */
   default T setBatchSize(int value) {
-    set(batchSize(), value);
+    set(batchSize(), ParamValues.checked(batchSize(), value, "setBatchSize"));
     return self();
   }
 
   /** Sets the rows per prediction call. */
   default T setInferenceBatchSize(int value) {
-    set(inferenceBatchSize(), value);
+    set(inferenceBatchSize(), ParamValues.checked(inferenceBatchSize(), value, "setInferenceBatchSize"));
     return self();
   }
 
@@ -103,7 +103,7 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
    * Spark's default parallelism, each worker with at least minBatchesPerWorker minibatches).
    */
   default T setNumWorkers(int value) {
-    set(numWorkers(), value);
+    set(numWorkers(), ParamValues.checked(numWorkers(), value, "setNumWorkers"));
     return self();
   }
 
@@ -113,13 +113,13 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
    * averages once per epoch).
    */
   default T setAveragingFrequency(int value) {
-    set(averagingFrequency(), value);
+    set(averagingFrequency(), ParamValues.checked(averagingFrequency(), value, "setAveragingFrequency"));
     return self();
   }
 
   /** Sets the fewest minibatches per epoch a worker trains when numWorkers is 0 (default 16). */
   default T setMinBatchesPerWorker(int value) {
-    set(minBatchesPerWorker(), value);
+    set(minBatchesPerWorker(), ParamValues.checked(minBatchesPerWorker(), value, "setMinBatchesPerWorker"));
     return self();
   }
 
@@ -129,7 +129,7 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
    * own).
    */
   default T setOuterMomentum(double value) {
-    set(outerMomentum(), value);
+    set(outerMomentum(), ParamValues.checked(outerMomentum(), value, "setOuterMomentum"));
     return self();
   }
 
@@ -138,7 +138,7 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
    * optimizers with a momentum of their own, sqrt for the others), none, sqrt or linear.
    */
   default T setLearningRateScaling(String value) {
-    set(learningRateScaling(), value);
+    set(learningRateScaling(), ParamValues.checked(learningRateScaling(), value, "setLearningRateScaling"));
     return self();
   }
 
@@ -148,13 +148,13 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
    * the full 2 epochs from 32 workers on; else 0).
    */
   default T setWarmupEpochs(double value) {
-    set(warmupEpochs(), value);
+    set(warmupEpochs(), ParamValues.checked(warmupEpochs(), value, "setWarmupEpochs"));
     return self();
   }
 
   /** Sets where BatchNormalization's moving statistics come from: recompute (default), average. */
   default T setBatchNormStatistics(String value) {
-    set(batchNormStatistics(), value);
+    set(batchNormStatistics(), ParamValues.checked(batchNormStatistics(), value, "setBatchNormStatistics"));
     return self();
   }
 
@@ -179,13 +179,13 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
 
   /** Sets the fraction of rows held out for validation. */
   default T setValidationSplit(double value) {
-    set(validationSplit(), value);
+    set(validationSplit(), ParamValues.checked(validationSplit(), value, "setValidationSplit"));
     return self();
   }
 
   /** Sets the verbosity: 0 silent, 1 a line per epoch, 2 also a line per averaging round. */
   default T setVerbose(int value) {
-    set(verbose(), value);
+    set(verbose(), ParamValues.checked(verbose(), value, "setVerbose"));
     return self();
   }
 
@@ -200,7 +200,7 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
 
   /** Sets where tasks compute: auto (default), cpu or gpu. */
   default T setDevice(String value) {
-    set(device(), value);
+    set(device(), ParamValues.checked(device(), value, "setDevice"));
     return self();
   }
 

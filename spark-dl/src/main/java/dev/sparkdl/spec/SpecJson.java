@@ -34,6 +34,12 @@ final class SpecJson {
     String trimmed = json.trim();
     try {
       return MAPPER.readTree(trimmed);
+    } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+      throw new SpecException("The " + what + " is nested more than "
+          + com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_DEPTH + " levels deep"
+          + " (or exceeds another of Jackson's limits: " + e.getOriginalMessage() + "); Keras"
+          + " writes a few levels. Check the document's brackets. Received: "
+          + abbreviate(trimmed), e);
     } catch (JsonProcessingException e) {
       // a bare name such as adam or mse (not a JSON string literal) is accepted too
       if (trimmed.matches("[A-Za-z_][A-Za-z0-9_]*")) {

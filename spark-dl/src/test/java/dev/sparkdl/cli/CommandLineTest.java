@@ -204,13 +204,32 @@ class CommandLineTest {
   }
 
   @Test
-  void aRunThatFailsExitsWithOne() throws IOException {
+  void badDataExitsWithTwoWithoutAStackTrace() throws IOException {
     Path jobFile = dir.resolve("fails.json");
-    // numeric class labels 0..2 against a 2-unit softmax: the data fails validation
+    // numeric class labels 0..2 against a 2-unit softmax: the data fails validation (bad input,
+    // exit code 2 since issue 15; it was a failure, 1, with a stack trace)
     Files.writeString(jobFile, job(dir.resolve("m").toString())
         .replace("\"target_name\"", "\"target\"").replace("\"units\": 3", "\"units\": 2"));
     Object[] r = run("train", "--job", jobFile.toString());
-    assertEquals(1, r[0]);
+    assertEquals(2, r[0]);
     assertTrue(r[2].toString().contains("must hold class indices 0.0 .. 1.0"), r[2].toString());
+    assertTrue(!r[2].toString().contains("\tat "), r[2].toString());
   }
+
+  @Test
+  void aRunThatFailsExitsWithOne() throws IOException {
+    // an I/O failure, not bad input: the file system refuses to create weights.bin midway
+    // through saving the trained model
+    var conf = TestSpark.session().sparkContext().hadoopConfiguration();
+    conf.set("fs.failing.impl", dev.sparkdl.testing.FailingFileSystem.class.getName());
+    conf.setBoolean("fs.failing.impl.disable.cache", true);
+    Path jobFile = dir.resolve("fails.json");
+    Files.writeString(jobFile, job("failing://" + dir.resolve("m")).replace("\"epochs\": 80",
+        "\"epochs\": 1"));
+    Object[] r = run("train", "--job", jobFile.toString());
+    assertEquals(1, r[0], r[2].toString());
+    assertTrue(r[2].toString().contains("spark-dl train failed: "), r[2].toString());
+    assertTrue(r[2].toString().contains("\tat "), "a failure shows its stack trace");
+  }
+
 }
