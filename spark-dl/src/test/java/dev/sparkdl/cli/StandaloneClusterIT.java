@@ -114,12 +114,19 @@ class StandaloneClusterIT {
     assertEquals(2, executors.size(), "two executor JVMs trained: " + r);
     assertFalse(executors.contains(driver), "executors are not the driver: " + r);
     assertEquals(2, r.path("workers").asInt());
-    byte[] undisturbed = weightsOf(model);
+
+    // faults, on a 4-epoch version of the job (16 rounds): first the undisturbed reference
+    String shortJob = Files.readString(job).replace("\"epochs\": 60", "\"epochs\": 4")
+        .replace("\"test\": {\"path\": \"" + data[1] + "\", \"format\": \"csv\"},", "");
+    String reference = work.resolve("model-reference").toString();
+    Files.writeString(work.resolve("job-reference.json"), shortJob.replace(model, reference));
+    Run plain = submit(true, "train", "--job", work.resolve("job-reference.json").toString());
+    assertEquals(0, plain.code, plain.log());
+    byte[] undisturbed = weightsOf(reference);
 
     // a task that fails on its first attempt in round 1 of epoch 3: Spark retries it
     String failed = work.resolve("model-task-failed").toString();
-    Files.writeString(work.resolve("job-failed.json"),
-        Files.readString(job).replace(model, failed));
+    Files.writeString(work.resolve("job-failed.json"), shortJob.replace(model, failed));
     Run retried = finish(start(true,
         List.of("spark.sparkdl.test.fault=fail:epoch=3,round=1,partition=0"), "-task-failure",
         "train", "--job", work.resolve("job-failed.json").toString()));
@@ -131,8 +138,7 @@ class StandaloneClusterIT {
 
     // an executor JVM killed (SIGKILL) while it trains round 0 of epoch 3
     String killed = work.resolve("model-executor-killed").toString();
-    Files.writeString(work.resolve("job-killed.json"),
-        Files.readString(job).replace(model, killed));
+    Files.writeString(work.resolve("job-killed.json"), shortJob.replace(model, killed));
     Path marker = work.resolve("paused-executor.pid");
     Submitted run = start(true, List.of("spark.sparkdl.test.fault=pause:epoch=3,round=0,"
         + "partition=0,millis=120000,marker=" + marker), "-executor-kill",
