@@ -58,8 +58,8 @@ final class Scale implements Callable<Integer> {
 
   @Option(names = "--master",
       description = "Spark master (default: ${DEFAULT-VALUE}: executors in their own JVMs, so that"
-          + " the driver's heap is the driver's alone; needs SPARK_HOME with a jars folder, see"
-          + " docs/reliability.md; local[2] shares one JVM)")
+          + " the driver's heap is the driver's alone; examples/run sets SPARK_HOME to a folder of the class path's jars;"
+          + " local[2] shares one JVM)")
   String master = "local-cluster[2,1,2048]";
 
   private final AtomicLong driverPeak = new AtomicLong();
