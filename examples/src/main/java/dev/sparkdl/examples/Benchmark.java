@@ -62,6 +62,10 @@ final class Benchmark implements Callable<Integer> {
   @Option(names = "--no-report", description = "print the JSON lines only")
   boolean noReport;
 
+  @Option(names = "--score-rows",
+      description = "rows of the larger scoring measurement, a multiple of the 10 000 test rows (default: ${DEFAULT-VALUE})")
+  int scoreRows = ScoringBenchmark.BIG_ROWS;
+
   @Option(names = "--only", split = ",",
       description = "run only these systems (spark-dl, djl, mlpc) or the scoring task (score); implies --no-report")
   List<String> only;
@@ -349,7 +353,7 @@ final class Benchmark implements Callable<Integer> {
 
   /** The scoring task, reporting through this run's {@link #emit}. */
   private ScoringBenchmark scoring() {
-    return new ScoringBenchmark(test, testBatches, this::emit);
+    return new ScoringBenchmark(test, testBatches, this::emit, scoreRows);
   }
 
   static Map<String, Object> line(String task, String system) {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     description = "spark-dl example programs. Each ends with one line RESULT {json}.",
     subcommands = {Quickstart.class, ForwardPass.class, Banknote.class, MnistExample.class,
       Benchmark.class, CustomLayerExample.class, MnistCnn.class, Forecast.class, Scaling.class,
-      KerasCheckExample.class, Counts.class, Uncertainty.class})
+      KerasCheckExample.class, Counts.class, Uncertainty.class, Soak.class, Scale.class})
 public final class Main implements Runnable {
 
   @Override

@@ -88,6 +88,23 @@ public final class BatchScorer {
     return InternalRows.dataFrame(data.sparkSession(), scored.rdd(), out);
   }
 
+  /**
+   * Closes the networks this JVM keeps between scoring tasks (at most {@value
+   * NetworkPool#MODELS} models × {@value NetworkPool#PER_MODEL} networks; on the executors of
+   * local mode, that is the driver's JVM). The next {@code transform()} builds them again. For
+   * long-lived local sessions that want the native memory back, and for leak checks.
+   *
+   * @return the networks closed
+   */
+  public static int closeIdleNetworks() {
+    return NetworkPool.closeIdle();
+  }
+
+  /** @return the idle scoring networks kept in this JVM */
+  public static int idleNetworks() {
+    return NetworkPool.idle();
+  }
+
   /** A lazy iterator that predicts a batch whenever the previous one is used up. */
   private static final class Batches implements Iterator<InternalRow> {
     private final Iterator<InternalRow> rows;

@@ -33,6 +33,29 @@ final class NetworkPool {
     return create.get();
   }
 
+  /**
+   * Closes every idle network of this JVM (networks borrowed by running tasks are closed when
+   * they come back, as usual, or kept if the pool has room again).
+   *
+   * @return the networks closed
+   */
+  static int closeIdle() {
+    java.util.List<Network> close = new java.util.ArrayList<>();
+    synchronized (IDLE) {
+      IDLE.values().forEach(close::addAll);
+      IDLE.clear();
+    }
+    close.forEach(Network::close);
+    return close.size();
+  }
+
+  /** @return the idle networks kept in this JVM */
+  static int idle() {
+    synchronized (IDLE) {
+      return IDLE.values().stream().mapToInt(Deque::size).sum();
+    }
+  }
+
   /** Returns a network for reuse (or closes it when the pool for its model is full). */
   static void giveBack(String key, Network net) {
     Network close = net;

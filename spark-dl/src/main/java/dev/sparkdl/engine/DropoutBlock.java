@@ -20,6 +20,8 @@ final class DropoutBlock extends AbstractBlock {
   private final float rate;
   private final Supplier<SplittableRandom> random;
   private final BooleanSupplier sampling;
+  /** The masks reach PyTorch through one buffer (a mask lives until its step ends). */
+  private final Staging masks = new Staging();
 
   /**
    * @param rate the fraction dropped
@@ -52,7 +54,7 @@ final class DropoutBlock extends AbstractBlock {
         mask[i] = keep;
       }
     }
-    NDArray m = x.getManager().create(mask, x.getShape());
+    NDArray m = masks.array(x.getManager(), mask, x.getShape());
     return new NDList(x.mul(m));
   }
 

@@ -1,6 +1,10 @@
 package dev.sparkdl.engine;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.BaseNDManager;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -95,6 +99,57 @@ public final class Engines {
       return new ComputeDevice(true, Integer.parseInt(gpuAddress.trim()));
     }
     return ComputeDevice.CPU;
+  }
+
+  /**
+   * How many NDArrays are open in this JVM: every array of every manager under the PyTorch
+   * engine's system manager (all networks, their step managers, anything not closed). For leak
+   * checks: a steady state keeps this constant.
+   *
+   * @return the open arrays
+   */
+  public static long openArrays() {
+    return systemManager().getManagedArrays().size();
+  }
+
+  /**
+   * @return how many NDManagers are open under the PyTorch engine's system manager (a network
+   *     holds one, plus one per computation in progress)
+   */
+  public static long openManagers() {
+    return countManagers(systemManager()) - 1;
+  }
+
+  private static NDManager systemManager() {
+    NDManager system = SYSTEM;
+    if (system == null) {
+      try (NDManager probe = pytorch().newBaseManager()) {
+        system = probe.getParentManager();
+      }
+      SYSTEM = system;
+    }
+    return system;
+  }
+
+  private static volatile NDManager SYSTEM;
+
+  private static long countManagers(NDManager m) {
+    long n = 1;
+    if (m instanceof BaseNDManager b) {
+      try {
+        java.lang.reflect.Field f = BaseNDManager.class.getDeclaredField("resources");
+        f.setAccessible(true);
+        Map<?, ?> resources = (Map<?, ?>) f.get(b);
+        for (Object r : List.copyOf(resources.values())) {
+          if (r instanceof NDManager child) {
+            n += countManagers(child);
+          }
+        }
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        throw new IllegalStateException("cannot read DJL's manager tree: " + e, e);
+      }
+    }
+    return n;
   }
 
   static void gradMode(boolean on) {

@@ -54,6 +54,9 @@ public final class Network implements AutoCloseable {
   private final MetricFunctions metrics;
   private final Updater updater;
   private final WeightPenalties penalties;
+  /** Inputs and targets reach PyTorch through these buffers, reused from step to step. */
+  private final Staging inputStaging = new Staging();
+  private final Staging targetStaging = new Staging();
   private SplittableRandom dropoutRandom;
   private boolean sampling;
   private long steps;
@@ -294,7 +297,7 @@ public final class Network implements AutoCloseable {
     Engines.gradMode(false);
     int child = norms.get(layer).child();
     try (NDManager step = manager.newSubManager()) {
-      NDList in = new NDList(step.create(inputs, batchShape(samples)));
+      NDList in = new NDList(inputStaging.array(step, inputs, batchShape(samples)));
       for (int c = 0; c < child; c++) {
         in = body.getChildren().valueAt(c).forward(store, in, false);
       }
@@ -353,8 +356,8 @@ public final class Network implements AutoCloseable {
     BatchStats stats = new BatchStats(metrics.size());
     try (NDManager step = manager.newSubManager()) {
       Engines.gradMode(true);
-      NDArray xs = step.create(inputs, batchShape(samples));
-      NDArray ys = step.create(targets, new Shape(samples, targetSize()));
+      NDArray xs = inputStaging.array(step, inputs, batchShape(samples));
+      NDArray ys = targetStaging.array(step, targets, new Shape(samples, targetSize()));
       float[][] varianceBefore = movingVariances();
       NDArray[] zs = new NDArray[1];
       NDArray l = lossWithPenalties(xs, ys, true, zs, step);
@@ -461,8 +464,8 @@ public final class Network implements AutoCloseable {
     requireCompiled();
     Engines.gradMode(false);
     try (NDManager step = manager.newSubManager()) {
-      NDArray xs = step.create(inputs, batchShape(samples));
-      NDArray ys = step.create(targets, new Shape(samples, targetSize()));
+      NDArray xs = inputStaging.array(step, inputs, batchShape(samples));
+      NDArray ys = targetStaging.array(step, targets, new Shape(samples, targetSize()));
       NDArray[] zs = new NDArray[1];
       float lossValue = lossWithPenalties(xs, ys, false, zs, step).getFloat();
       return statsOf(zs[0], ys, samples, lossValue, step);
@@ -480,7 +483,7 @@ public final class Network implements AutoCloseable {
   public void predict(float[] inputs, int samples, float[] raw, float[] out) {
     Engines.gradMode(false);
     try (NDManager step = manager.newSubManager()) {
-      NDArray xs = step.create(inputs, batchShape(samples));
+      NDArray xs = inputStaging.array(step, inputs, batchShape(samples));
       NDArray z = body.forward(store, new NDList(xs), false).singletonOrThrow();
       if (raw != null) {
         copyInto(rawScores(z), raw, samples);
@@ -512,7 +515,7 @@ public final class Network implements AutoCloseable {
     try {
       for (int t = 0; t < passes; t++) {
         try (NDManager pass = manager.newSubManager()) {
-          NDArray xs = pass.create(inputs, batchShape(samples));
+          NDArray xs = inputStaging.array(pass, inputs, batchShape(samples));
           NDArray z = body.forward(store, new NDList(xs), false).singletonOrThrow();
           copyInto(rawScores(z), raw[t], samples);
         }
