@@ -96,8 +96,7 @@ final class MetricFunctions {
     int width = raw.length / y.length;
     int inside = 0;
     for (int r = 0; r < y.length; r++) {
-      OutputDistribution.Row row = d.row(raw, r * width);
-      if (y[r] >= row.quantile((1 - level) / 2) && y[r] <= row.quantile((1 + level) / 2)) {
+      if (d.row(raw, r * width).covers(y[r], level)) {
         inside++;
       }
     }

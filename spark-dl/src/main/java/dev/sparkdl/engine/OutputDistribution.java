@@ -208,6 +208,23 @@ public final class OutputDistribution implements java.io.Serializable {
     double[] parameters();
 
     /**
+     * Whether {@code y} lies in the central interval of probability {@code level}, i.e. between
+     * the quantiles at (1 − level) / 2 and (1 + level) / 2, decided from the CDF at {@code y}
+     * without computing the quantiles.
+     */
+    default boolean covers(double y, double level) {
+      double a = (1 - level) / 2;
+      double b = (1 + level) / 2;
+      if (discrete()) {
+        // y ≥ q(a) ⇔ cdf(⌊y⌋) ≥ a; y ≤ q(b) ⇔ ⌈y⌉ ≤ q(b) ⇔ cdf(⌈y⌉ − 1) < b
+        double up = Math.ceil(y);
+        return cdf(y) >= a && (up <= 0 || cdf(up - 1) < b);
+      }
+      double c = cdf(y);
+      return c >= a && c <= b;
+    }
+
+    /**
      * @param p a probability in (0, 1)
      * @return the quantile: the smallest integer k with P(Y ≤ k) ≥ p for counts, the value
      *     with P(Y ≤ q) = p otherwise

@@ -36,6 +36,8 @@ final class RegressorOutputs implements OutputColumns {
   private final String quantilesCol;
   private final String epistemicCol;
   private final double[] quantiles;
+  /** The standard normal's quantiles at {@code quantiles} (for mean ± z · spread). */
+  private final double[] quantileZ;
   private final double level;
   private final double z;
   private final int samples;
@@ -68,7 +70,10 @@ final class RegressorOutputs implements OutputColumns {
     }
     this.quantilesCol = quantiles.length > 0 ? p.getQuantilesCol() : "";
     this.level = p.getIntervalLevel();
-    this.z = new NormalDistribution(0, 1).inverseCumulativeProbability((1 + level) / 2);
+    NormalDistribution standard = new NormalDistribution(0, 1);
+    this.z = standard.inverseCumulativeProbability((1 + level) / 2);
+    this.quantileZ = java.util.Arrays.stream(quantiles)
+        .map(standard::inverseCumulativeProbability).toArray();
   }
 
   @Override
@@ -160,7 +165,7 @@ final class RegressorOutputs implements OutputColumns {
       double[] q = new double[quantiles.length];
       for (int i = 0; i < q.length; i++) {
         q[i] = predictive == null
-            ? mean + sd * new NormalDistribution(0, 1).inverseCumulativeProbability(quantiles[i])
+            ? mean + sd * quantileZ[i]
             : predictive.quantile(quantiles[i]);
       }
       v.add(Vectors.dense(q));

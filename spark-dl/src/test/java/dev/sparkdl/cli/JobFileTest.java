@@ -11,8 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Job files: a complete one parses; each kind of mistake is named with its key. */
-class JobFileTest {
-  static final String GOOD = """
+public class JobFileTest {
+  /** A valid job file that sets every key; other tests start from it. */
+  public static final String GOOD = """
       {
         "train": {"path": "data/train.csv", "format": "csv", "options": {"sep": ";"}},
         "test": "data/test.parquet",

@@ -47,6 +47,13 @@ class OutputDistributionTest {
         assertTrue(d.cdf(q) >= p, d + " " + p);
         assertTrue(q == 0 || d.cdf(q - 1) < p, d + " " + p);
       }
+      for (double level : new double[] {0.5, 0.9, 0.95}) {
+        double lo = d.quantile((1 - level) / 2);
+        double hi = d.quantile((1 + level) / 2);
+        for (double y = -1; y <= 40; y += 0.5) {
+          assertEquals(y >= lo && y <= hi, d.covers(y, level), d + " " + level + " " + y);
+        }
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparkdl.cli.JobFileTest;
 import dev.sparkdl.spec.Sequential;
 import dev.sparkdl.spec.SpecException;
 import dev.sparkdl.testing.FuzzCanary;
@@ -117,32 +118,13 @@ class ReaderFuzzTest {
 
   @Test
   void jobFilesAreReadOrRefusedWithJobFileException() {
-    List<String> docs = List.of(GOOD_JOB, GOOD_JOB.replace("\"classification\"", "\"regression\"")
-        .replace("\"validationSplit\": 0.1,", "\"distribution\": \"normal\","
-            + " \"callbacks\": [{\"class_name\": \"EarlyStopping\", \"config\": {\"patience\": 2}}],"));
+    List<String> docs = List.of(JobFileTest.GOOD, JobFileTest.GOOD
+        .replace("\"classification\"", "\"regression\"")
+        .replace("\"validationSplit\": 0.1,", "\"distribution\": \"normal\", \"callbacks\":"
+            + " [{\"class_name\": \"EarlyStopping\", \"config\": {\"patience\": 2}}],"));
     Map<String, Integer> outcomes = fuzz(docs, dev.sparkdl.cli.JobFile::parse,
         List.of(dev.sparkdl.cli.JobFileException.class), 2_000_000);
     System.out.println("job files, " + docs.size() + " documents x " + MUTATIONS + ": "
         + outcomes);
   }
-
-  /** A valid job file (the one JobFileTest starts from). */
-  static final String GOOD_JOB = """
-      {
-        "train": {"path": "data/train.csv", "format": "csv", "options": {"sep": ";"}},
-        "test": "data/test.parquet",
-        "features": ["a", "b"],
-        "label": "y",
-        "task": "classification",
-        "layers": [{"class_name": "Dense", "config": {"units": 8, "activation": "relu"}},
-                   {"class_name": "Dense", "config": {"units": 3, "activation": "softmax"}}],
-        "inputShape": [2],
-        "compile": {"loss": "categorical_crossentropy",
-                    "optimizer": {"class_name": "SGD", "config": {"learning_rate": 0.1}},
-                    "metrics": ["acc"]},
-        "fit": {"epochs": 5, "batchSize": 16, "numWorkers": 2, "seed": 12345678901,
-                "validationSplit": 0.1, "verbose": 0, "device": "cpu"},
-        "output": "models/m",
-        "overwrite": true
-      }""";
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparkdl.spec.Dense;
 import dev.sparkdl.spec.Dropout;
 import dev.sparkdl.spec.Sequential;
+import dev.sparkdl.testing.RandomDraws;
 import dev.sparkdl.testing.TestSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,20 +46,6 @@ class DistributionFamiliesTest {
       .add("truth", DataTypes.DoubleType);
   private final SparkSession spark = TestSpark.session();
 
-  private static double gaussian(SplittableRandom r) {
-    return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
-  }
-
-  private static int poissonDraw(SplittableRandom r, double rate) {
-    double limit = Math.exp(-rate);
-    double p = 1;
-    int k = 0;
-    while ((p *= r.nextDouble()) > limit) {
-      k++;
-    }
-    return k;
-  }
-
   private static double sigmoid(double u) {
     return 1 / (1 + Math.exp(-u));
   }
@@ -73,7 +60,7 @@ class DistributionFamiliesTest {
     for (int i = 0; i < n; i++) {
       double x = r.nextDouble(-1.5, 1.5);
       double pi = sigmoid(-0.6 + 1.2 * x);
-      double y = r.nextDouble() < pi ? 0 : poissonDraw(r, Math.exp(1.2 + 0.4 * x));
+      double y = r.nextDouble() < pi ? 0 : RandomDraws.poisson(r, Math.exp(1.2 + 0.4 * x));
       rows.add(RowFactory.create(Vectors.dense(x), y, pi));
     }
     return spark.createDataFrame(rows, SCHEMA);
@@ -91,7 +78,7 @@ class DistributionFamiliesTest {
       double x = r.nextDouble(-1.5, 1.5);
       double mu = Math.exp(1 + 0.5 * x);
       double rate = gammaDraw(r, shape) * mu / shape;
-      rows.add(RowFactory.create(Vectors.dense(x), (double) poissonDraw(r, rate), Math.log(mu)));
+      rows.add(RowFactory.create(Vectors.dense(x), (double) RandomDraws.poisson(r, rate), Math.log(mu)));
     }
     return spark.createDataFrame(rows, SCHEMA);
   }
@@ -101,7 +88,7 @@ class DistributionFamiliesTest {
     double d = shape - 1.0 / 3;
     double c = 1 / Math.sqrt(9 * d);
     while (true) {
-      double z = gaussian(r);
+      double z = RandomDraws.gaussian(r);
       double v = Math.pow(1 + c * z, 3);
       if (v > 0 && Math.log(r.nextDouble()) < 0.5 * z * z + d - d * v + d * Math.log(v)) {
         return d * v;
@@ -116,7 +103,7 @@ class DistributionFamiliesTest {
     for (int i = 0; i < n; i++) {
       double x = r.nextDouble(0, 2);
       double sign = r.nextBoolean() ? 1 : -1;
-      rows.add(RowFactory.create(Vectors.dense(x), sign * (1 + x) + 0.2 * gaussian(r), 0.0));
+      rows.add(RowFactory.create(Vectors.dense(x), sign * (1 + x) + 0.2 * RandomDraws.gaussian(r), 0.0));
     }
     return spark.createDataFrame(rows, SCHEMA);
   }
@@ -127,7 +114,7 @@ class DistributionFamiliesTest {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       double x = r.nextDouble(from, to);
-      rows.add(RowFactory.create(Vectors.dense(x), Math.sin(x) + 0.1 * gaussian(r), x));
+      rows.add(RowFactory.create(Vectors.dense(x), Math.sin(x) + 0.1 * RandomDraws.gaussian(r), x));
     }
     return spark.createDataFrame(rows, SCHEMA);
   }

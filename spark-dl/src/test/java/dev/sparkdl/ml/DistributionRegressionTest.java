@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparkdl.spec.Dense;
 import dev.sparkdl.spec.Sequential;
+import dev.sparkdl.testing.RandomDraws;
 import dev.sparkdl.testing.TestSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ class DistributionRegressionTest {
     for (int i = 0; i < n; i++) {
       double x = r.nextDouble(-2, 2);
       double sigma = 0.1 + 0.5 * Math.abs(x);
-      rows.add(RowFactory.create(Vectors.dense(x), x + sigma * gaussian(r), sigma));
+      rows.add(RowFactory.create(Vectors.dense(x), x + sigma * RandomDraws.gaussian(r), sigma));
     }
     return spark.createDataFrame(rows, SCHEMA);
   }
@@ -51,26 +52,10 @@ class DistributionRegressionTest {
     for (int i = 0; i < n; i++) {
       double x = r.nextDouble(-2, 2);
       double logRate = 0.5 + 0.8 * x;
-      rows.add(RowFactory.create(Vectors.dense(x), (double) poissonDraw(r, Math.exp(logRate)),
+      rows.add(RowFactory.create(Vectors.dense(x), (double) RandomDraws.poisson(r, Math.exp(logRate)),
           logRate));
     }
     return spark.createDataFrame(rows, SCHEMA);
-  }
-
-  private static double gaussian(SplittableRandom r) {
-    // Box-Muller
-    return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
-  }
-
-  private static int poissonDraw(SplittableRandom r, double rate) {
-    // Knuth: fine for the small rates here
-    double limit = Math.exp(-rate);
-    double p = 1;
-    int k = 0;
-    while ((p *= r.nextDouble()) > limit) {
-      k++;
-    }
-    return k;
   }
 
   private static NeuralNetRegressor normalRegressor() {
