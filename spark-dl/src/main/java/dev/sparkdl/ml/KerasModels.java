@@ -7,6 +7,7 @@ import dev.sparkdl.engine.Network;
 import dev.sparkdl.engine.Tensor;
 import dev.sparkdl.engine.WeightSnapshot;
 import dev.sparkdl.spec.CompileOptions;
+import dev.sparkdl.spec.FunctionalChain;
 import dev.sparkdl.spec.LabelMode;
 import dev.sparkdl.spec.Loss;
 import dev.sparkdl.spec.Metrics;
@@ -308,6 +309,9 @@ public final class KerasModels {
   private static List<String> layerNames(String modelConfig) {
     try {
       JsonNode root = JSON.readTree(modelConfig);
+      if (FunctionalChain.isFunctional(root)) {
+        root = FunctionalChain.asSequential(root);
+      }
       JsonNode cfg = root.path("config");
       JsonNode layers = cfg.isArray() ? cfg : cfg.path("layers");
       List<String> names = new ArrayList<>();

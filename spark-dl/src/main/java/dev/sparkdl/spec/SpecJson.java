@@ -184,6 +184,9 @@ final class SpecJson {
 
   static Sequential sequentialFromJson(String json) {
     JsonNode root = parse(json, "network (layers)");
+    if (FunctionalChain.isFunctional(root)) {
+      root = FunctionalChain.asSequential(root);
+    }
     JsonNode layersNode;
     if (root.isArray()) {
       layersNode = root;
@@ -191,8 +194,9 @@ final class SpecJson {
       String cls = root.get("class_name").asText();
       if (!"Sequential".equals(cls)) {
         throw new SpecException(
-            "Only Sequential models can be read; this document holds a '" + cls
-                + "' model. Rebuild it as a Sequential stack of layers.");
+            "Only Sequential models (and functional models that are one chain of layers) can"
+                + " be read; this document holds a '" + cls + "' model. Rebuild it as a"
+                + " Sequential stack of layers.");
       }
       JsonNode cfg = root.path("config");
       layersNode = cfg.isArray() ? cfg : cfg.path("layers");
