@@ -45,6 +45,11 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "replace an existing model directory")
   boolean overwrite;
 
+  @Option(names = "--input-shape", split = ",",
+      description = "the per-sample input shape, e.g. 40,3, for a file whose input has unknown"
+          + " axes (sequences of any length)")
+  int[] inputShape;
+
   @Override
   public Integer call() throws IOException {
     KerasModels.Task t = task == null ? KerasModels.Task.AUTO : switch (task.toLowerCase(Locale.ROOT)) {
@@ -71,6 +76,9 @@ final class ImportCommand implements Callable<Integer> {
     try {
       imported = weightsJson == null ? KerasModels.read(keras)
           : KerasModels.read(keras, weightsJson);
+      if (inputShape != null) {
+        imported = imported.withInputShape(inputShape);
+      }
       model = imported.toModel(t);
     } catch (SpecException e) {
       throw new JobFileException(keras + ": the architecture is not supported: " + e.getMessage());

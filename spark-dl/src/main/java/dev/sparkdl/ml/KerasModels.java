@@ -69,9 +69,53 @@ public final class KerasModels {
    * @param weights every weight array in Keras' {@code get_weights()} order and layout
    * @param kerasVersion the Keras version that wrote the file
    * @param format {@code h5} (whole model), {@code h5-weights} (with a JSON) or {@code keras}
+   * @param declaredShape the per-sample input shape the file declares, {@code null} for an
+   *     unknown axis (e.g. {@code [null, 3]}: sequences of any length), or null if it declares
+   *     none
    */
   public record Imported(String source, Sequential network, CompileOptions compile,
-      String compileNote, List<Tensor> weights, String kerasVersion, String format) {
+      String compileNote, List<Tensor> weights, String kerasVersion, String format,
+      List<Integer> declaredShape) {
+
+    /**
+     * The same model for inputs of a given shape: for a file whose input has unknown axes
+     * ({@code Input(shape=(None, 3))}, an {@code Embedding} without {@code input_length}), the
+     * length to score and train with. The weights are checked against the network then.
+     *
+     * @param shape the per-sample input shape, every axis known; the file's known axes must
+     *     match
+     * @return the imported model with that input shape
+     * @throws IllegalArgumentException if the shape does not fit the file's or the weights
+     */
+    public Imported withInputShape(int... shape) {
+      List<Integer> given = java.util.Arrays.stream(shape).boxed().toList();
+      List<Integer> known = network.inputShape() != null ? network.inputShape() : declaredShape;
+      boolean fits = known == null || known.size() == given.size();
+      for (int i = 0; fits && i < given.size(); i++) {
+        fits = given.get(i) > 0 && (known == null || known.get(i) == null
+            || known.get(i).equals(given.get(i)));
+      }
+      if (!fits) {
+        throw new IllegalArgumentException(source + ": the input shape " + given + " does not"
+            + " fit the file's " + known + " (null: any size). Give a positive size for each"
+            + " axis and the file's size where it has one.");
+      }
+      Sequential shaped = network.inputShape(shape);
+      checkWeights(source, shaped, weights);
+      return new Imported(source, shaped, compile, compileNote, weights, kerasVersion, format,
+          declaredShape);
+    }
+
+    private Sequential shaped() {
+      if (network.inputShape() == null) {
+        throw new IllegalArgumentException(source + ": the architecture's input shape "
+            + (declaredShape == null ? "is not declared" : declaredShape + " has unknown axes"
+            + " (null: inputs of any length)") + "; spark-dl needs every size to build the"
+            + " network. Give the shape you will score with: KerasModels.read(path)"
+            + ".withInputShape(...), or --input-shape on the import command.");
+      }
+      return network;
+    }
 
     /**
      * Inference without Spark: builds the network, sets the weights and predicts.
@@ -82,7 +126,7 @@ public final class KerasModels {
      * @return the network's (activated) outputs, {@code samples × outputSize}
      */
     public float[] predict(float[] inputs, int samples) {
-      try (Network net = Network.create(network, null, 0)) {
+      try (Network net = Network.create(shaped(), null, 0)) {
         net.setKerasWeights(weights);
         return net.predict(inputs, samples);
       }
@@ -94,6 +138,7 @@ public final class KerasModels {
      * @throws IllegalArgumentException when the output layer does not fit the task
      */
     public NeuralNetModel toModel(Task task) {
+      Sequential network = shaped();
       OutputHead head = OutputHead.of(network);
       boolean classifier = switch (task) {
         case CLASSIFICATION -> true;
@@ -235,10 +280,7 @@ public final class KerasModels {
 
   private static Imported imported(String source, KerasFiles.Contents c) {
     Sequential network = Sequential.fromJson(withVersion(c.modelConfig(), c.kerasVersion()));
-    if (network.inputShape() == null) {
-      throw new IllegalArgumentException(source + ": the architecture declares no input shape"
-          + " (batch_input_shape of the first layer); spark-dl needs it to build the network.");
-    }
+    List<Integer> declared = declaredShape(c.modelConfig());
     List<Tensor> weights = orderedWeights(source, c);
     CompileOptions compile = null;
     String note = null;
@@ -253,13 +295,49 @@ public final class KerasModels {
             : "the file's compile options were not used: " + note;
       }
     }
+    if (network.inputShape() != null) {
+      checkWeights(source, network, weights);
+    }
+    return new Imported(source, network, compile, note, weights, c.kerasVersion(), c.format(),
+        declared);
+  }
+
+  private static void checkWeights(String source, Sequential network, List<Tensor> weights) {
     try (Network net = Network.create(network, null, 0)) {
       net.setKerasWeights(weights);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(source + ": the weights in the file do not fit the"
           + " network: " + e.getMessage(), e);
     }
-    return new Imported(source, network, compile, note, weights, c.kerasVersion(), c.format());
+  }
+
+  /**
+   * The per-sample input shape the architecture declares on its InputLayer or first layer, with
+   * null for unknown axes, or null if it declares none.
+   */
+  private static List<Integer> declaredShape(String modelConfig) {
+    try {
+      JsonNode root = JSON.readTree(modelConfig);
+      if (FunctionalChain.isFunctional(root)) {
+        root = FunctionalChain.asSequential(root);
+      }
+      JsonNode cfg = root.path("config");
+      JsonNode layers = cfg.isArray() ? cfg : cfg.path("layers");
+      JsonNode first = layers.path(0).path("config");
+      for (String key : List.of("batch_shape", "batch_input_shape", "shape", "input_shape")) {
+        JsonNode dims = first.path(key);
+        if (dims.isArray()) {
+          List<Integer> out = new ArrayList<>();
+          for (int i = key.startsWith("batch") ? 1 : 0; i < dims.size(); i++) {
+            out.add(dims.get(i).isNumber() ? dims.get(i).asInt() : null);
+          }
+          return java.util.Collections.unmodifiableList(out);
+        }
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /**

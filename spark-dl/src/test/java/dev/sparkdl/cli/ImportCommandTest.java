@@ -70,5 +70,18 @@ class ImportCommandTest {
         "--task", "ranking");
     assertEquals(SparkDl.BAD_INPUT, task[0]);
     assertTrue(task[2].toString().contains("--task"), task[2].toString());
+    // an input of unknown length (tf.keras Input(shape=(None, 3)) -> SimpleRNN): refused with
+    // the fix, then imported with --input-shape
+    String rnn = "src/test/resources/keras-tfkeras/rnn_144.h5";
+    Object[] unknown = CommandLineTest.run("import", "--keras", rnn, "--out", out, "--task",
+        "regression");
+    assertEquals(SparkDl.BAD_INPUT, unknown[0], unknown[1] + "" + unknown[2]);
+    assertTrue(unknown[2].toString().contains("--input-shape"), unknown[2].toString());
+    Object[] shaped = CommandLineTest.run("import", "--keras", rnn, "--out", out, "--task",
+        "regression", "--input-shape", "5,3");
+    // SimpleRNN(6, return_sequences) then relu: 6 values per step, not one prediction
+    assertEquals(SparkDl.BAD_INPUT, shaped[0], shaped[1] + "" + shaped[2]);
+    assertTrue(shaped[2].toString().contains("a regression model predicts one value"),
+        shaped[2].toString());
   }
 }

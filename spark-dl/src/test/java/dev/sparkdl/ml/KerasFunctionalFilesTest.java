@@ -1,6 +1,7 @@
 package dev.sparkdl.ml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -28,14 +29,9 @@ import org.junit.jupiter.api.Test;
 class KerasFunctionalFilesTest {
   private static final Path DIR = Paths.get("src/test/resources/keras-tfkeras");
 
-  /**
-   * What is refused, and why: every other file must load. Variable-length sequences (an input
-   * shape with an unknown time axis) leave the imported network without the input shape it
-   * needs to place the weights.
-   */
+  /** What is refused, and why: every other file must load. */
   private static final Map<String, String> REFUSED = new TreeMap<>(Map.of(
       "LocallyConnected2D", "Unknown layer class_name 'LocallyConnected2D'",
-      "variable length", "declares no input shape",
       "TensorFlowOpLayer (a raw TensorFlow operation, no Keras layer)",
       "Unknown layer class_name 'TensorFlowOpLayer'"));
 
@@ -58,10 +54,17 @@ class KerasFunctionalFilesTest {
   void everyChainLoadsOrIsRefusedForAStatedReason() throws IOException {
     Map<String, Integer> refused = new TreeMap<>();
     int loaded = 0;
+    int variable = 0;
     List<String> unexpected = new ArrayList<>();
     for (Path p : files()) {
       try {
         KerasModels.Imported imp = KerasModels.read(p.toString());
+        if (imp.network().inputShape() == null) { // sequences of any length: choose 5 steps
+          List<Integer> d = imp.declaredShape();
+          assertEquals(null, d.get(0), p.toString());
+          variable++;
+          imp = imp.withInputShape(5, d.get(1));
+        }
         int n = 3;
         int features = imp.network().inputShape().stream().reduce(1, (a, b) -> a * b);
         float[] out = imp.predict(inputs(n * features, p.hashCode()), n);
@@ -83,8 +86,51 @@ class KerasFunctionalFilesTest {
     if (!unexpected.isEmpty()) {
       fail(unexpected.size() + " files failed unexpectedly:\n" + String.join("\n", unexpected));
     }
-    System.out.println("tf.keras functional files: " + loaded + " loaded, refused " + refused);
-    assertTrue(loaded >= 42, loaded + " of " + files().size());
+    System.out.println("tf.keras functional files: " + loaded + " loaded (" + variable
+        + " of unknown length, given one), refused " + refused);
+    assertEquals(8, variable);
+    assertTrue(loaded >= 50, loaded + " of " + files().size());
+  }
+
+  @Test
+  void anInputOfUnknownLengthNeedsTheShapeToScoreWith() {
+    String file = DIR.resolve("rnn_144.h5").toString(); // Input(shape=(None, 3)) -> SimpleRNN(6)
+    KerasModels.Imported imp = KerasModels.read(file);
+    assertEquals(java.util.Arrays.asList(null, 3), imp.declaredShape());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> imp.toModel(KerasModels.Task.REGRESSION));
+    assertTrue(e.getMessage().contains("input shape [null, 3] has unknown axes")
+        && e.getMessage().contains("withInputShape(...), or --input-shape"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> imp.withInputShape(7, 4));
+    assertTrue(e.getMessage().contains("the input shape [7, 4] does not fit the file's [null, 3]"),
+        e.getMessage());
+    // 7 steps through the file's weights: Keras' SimpleRNN (tanh) then relu, in double precision
+    KerasModels.Imported seven = imp.withInputShape(7, 3);
+    assertEquals(List.of(7, 3), seven.network().inputShape());
+    float[] x = inputs(2 * 7 * 3, 7);
+    float[] got = seven.predict(x, 2);
+    float[] w = seven.weights().get(0).values(); // kernel (3, 6)
+    float[] u = seven.weights().get(1).values(); // recurrent_kernel (6, 6)
+    float[] b = seven.weights().get(2).values(); // bias (6)
+    assertEquals(2 * 7 * 6, got.length);
+    for (int s = 0; s < 2; s++) {
+      double[] h = new double[6];
+      for (int t = 0; t < 7; t++) {
+        double[] next = new double[6];
+        for (int j = 0; j < 6; j++) {
+          double z = b[j];
+          for (int i = 0; i < 3; i++) {
+            z += x[(s * 7 + t) * 3 + i] * w[i * 6 + j];
+          }
+          for (int i = 0; i < 6; i++) {
+            z += h[i] * u[i * 6 + j];
+          }
+          next[j] = Math.tanh(z);
+          assertEquals(Math.max(0, next[j]), got[(s * 7 + t) * 6 + j], 1e-5);
+        }
+        h = next;
+      }
+    }
   }
 
   /**
@@ -197,3 +243,4 @@ class KerasFunctionalFilesTest {
     return x;
   }
 }
+
