@@ -217,6 +217,7 @@ final class SpecJson {
     }
     List<LayerSpec> layers = new ArrayList<>();
     List<List<Integer>> inputShape = new ArrayList<>();
+    Map<Integer, List<Integer>> laterShapes = new java.util.TreeMap<>();
     for (JsonNode ln : layersNode) {
       if ("InputLayer".equals(ln.path("class_name").asText())) {
         if (!layers.isEmpty()) {
@@ -250,12 +251,26 @@ final class SpecJson {
             + (name.isEmpty() ? "" : " '" + name + "'") + "): " + e.getMessage(), e);
       }
       if (inputShape.size() > before && layers.size() > 1) {
-        throw new SpecException(
-            "Only the first layer may declare an input shape; layer " + (layers.size() - 1)
-                + " (" + ln.path("class_name").asText() + ") does.");
+        // Keras 2.0 writes batch_input_shape on later layers too; it must be what they receive
+        laterShapes.put(layers.size() - 1, inputShape.remove(inputShape.size() - 1));
       }
     }
-    return new Sequential(layers, inputShape.isEmpty() ? null : inputShape.get(0));
+    Sequential network = new Sequential(layers, inputShape.isEmpty() ? null : inputShape.get(0));
+    if (!laterShapes.isEmpty()) {
+      List<List<Integer>> outs = network.inputShape() == null ? null
+          : network.layerOutputShapes(network.inputShape());
+      for (Map.Entry<Integer, List<Integer>> e : laterShapes.entrySet()) {
+        List<Integer> receives = outs == null ? null : outs.get(e.getKey() - 1);
+        if (!e.getValue().equals(receives)) {
+          throw new SpecException("Layer " + e.getKey() + " (" + layers.get(e.getKey())
+              .className() + ") declares the input shape " + e.getValue() + ", but "
+              + (receives == null ? "only the first layer may declare one"
+              : "it receives " + receives + " from the layers before it")
+              + ". Remove its input shape, or declare it on the first layer.");
+        }
+      }
+    }
+    return network;
   }
 
   // ----- losses and optimizers -----

@@ -400,10 +400,13 @@ public record WeightRules(Map<String, Regularizer> regularizers,
           yield new Constraint("unit_norm", 0, 0, 1, axes(what, cfg.get("axis")));
         }
         case "minmaxnorm" -> {
-          checkKeys(what, cfg.keySet(), Set.of("min_value", "max_value", "rate", "axis", "name"));
-          yield new Constraint("min_max_norm", num(what, cfg, "min_value", 0),
-              num(what, cfg, "max_value", 1), num(what, cfg, "rate", 1),
-              axes(what, cfg.get("axis")));
+          checkKeys(what, cfg.keySet(),
+              Set.of("min_value", "max_value", "low", "high", "rate", "axis", "name"));
+          // Keras 1 spelled the bounds low and high
+          yield new Constraint("min_max_norm", cfg.containsKey("low")
+              ? num(what, cfg, "low", 0) : num(what, cfg, "min_value", 0),
+              cfg.containsKey("high") ? num(what, cfg, "high", 1) : num(what, cfg, "max_value", 1),
+              num(what, cfg, "rate", 1), axes(what, cfg.get("axis")));
         }
         default -> throw new SpecException("unsupported constraint '" + cls + "'. Supported:"
             + " MaxNorm, NonNeg, UnitNorm, MinMaxNorm.");

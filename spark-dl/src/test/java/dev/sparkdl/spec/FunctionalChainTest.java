@@ -98,6 +98,22 @@ class FunctionalChainTest {
     assertMessage(nested, "nested model 'dense_1' (Sequential)");
   }
 
+  @Test
+  void laterLayersMayRepeatTheShapeTheyReceiveButNotContradictIt() {
+    // Keras 2.0 wrote batch_input_shape on every Dense of a Sequential
+    String json = """
+        {"class_name": "Sequential", "config": [
+        {"class_name": "Dense", "config": {"units": 5, "batch_input_shape": [null, 4]}},
+        {"class_name": "Dense", "config": {"units": 2, "batch_input_shape": [null, 5]}}]}
+        """;
+    assertEquals(Sequential.of(Dense.units(5), Dense.units(2)).inputShape(4),
+        Sequential.fromJson(json));
+    SpecException e = assertThrows(SpecException.class,
+        () -> Sequential.fromJson(json.replace("[null, 5]", "[null, 7]")));
+    assertTrue(e.getMessage().contains("Layer 1 (Dense) declares the input shape [7], but it"
+        + " receives [5] from the layers before it"), e.getMessage());
+  }
+
   private static void assertMessage(String json, String part) {
     SpecException e = assertThrows(SpecException.class, () -> Sequential.fromJson(json));
     assertTrue(e.getMessage().contains(part), e.getMessage());

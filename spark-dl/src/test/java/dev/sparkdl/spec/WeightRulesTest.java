@@ -66,6 +66,9 @@ class WeightRulesTest {
         .constraints().get("bias"));
     assertEquals(Constraint.unitNorm(), rulesOf("\"W_constraint\": \"unitnorm\"")
         .constraints().get("kernel"));
+    assertEquals(Constraint.minMaxNorm(0.5, 1.5, 0.7), rulesOf("\"b_constraint\": {\"name\":"
+        + " \"MinMaxNorm\", \"low\": 0.5, \"high\": 1.5, \"rate\": 0.7, \"axis\": 0}")
+        .constraints().get("bias"));
   }
 
   @Test
