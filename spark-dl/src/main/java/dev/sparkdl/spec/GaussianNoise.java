@@ -38,7 +38,8 @@ public record GaussianNoise(double stddev) implements NoiseLayer {
 
   static GaussianNoise read(Config c) {
     c.ignore("seed");
-    GaussianNoise g = new GaussianNoise(c.requiredDouble("stddev"));
+    // Keras 1 spelled it sigma
+    GaussianNoise g = new GaussianNoise(c.requiredDouble(c.has("sigma") ? "sigma" : "stddev"));
     c.finish();
     return g;
   }

@@ -22,14 +22,15 @@ public sealed interface NoiseLayer extends LayerSpec
   }
 
   /**
-   * Reads the rate and accepts Keras' {@code seed}: the engine draws from the run's seed (as it
+   * Reads the rate (Keras 1: {@code p}) and accepts Keras' {@code seed}: the engine draws from the run's seed (as it
    * does for Dropout's masks and initializers' values), so a layer's own seed is ignored.
    */
   static double readRate(Config c) {
-    if (!c.has("rate")) {
+    String key = c.has("p") ? "p" : "rate"; // Keras 1 spelled it p
+    if (!c.has(key)) {
       throw new SpecException(c.owner() + ": the config lacks `rate` (a float in [0, 1)).");
     }
     c.ignore("seed");
-    return c.optDouble("rate", 0);
+    return c.optDouble(key, 0);
   }
 }

@@ -121,6 +121,17 @@ class ShapeLayersTest {
         + " \"keras.initializers\", \"class_name\": \"Ones\", \"config\": {}, \"registered_name\":"
         + " null}, \"beta_regularizer\": null, \"gamma_regularizer\": null, \"beta_constraint\":"
         + " null, \"gamma_constraint\": null}}"));
+    // Keras 1's spellings
+    assertEquals(GaussianNoise.stddev(0.2), LayerSpec.fromJson("{\"class_name\":"
+        + " \"GaussianNoise\", \"config\": {\"name\": \"g\", \"sigma\": 0.2}}"));
+    assertEquals(GaussianDropout.rate(0.2), LayerSpec.fromJson("{\"class_name\":"
+        + " \"GaussianDropout\", \"config\": {\"name\": \"g\", \"p\": 0.2}}"));
+    assertEquals(SpatialDropout.of1D(0.4), LayerSpec.fromJson("{\"class_name\":"
+        + " \"SpatialDropout1D\", \"config\": {\"name\": \"s\", \"p\": 0.4}}"));
+    assertEquals(UpSampling.of1D(3), LayerSpec.fromJson("{\"class_name\": \"UpSampling1D\","
+        + " \"config\": {\"length\": 3}}"));
+    assertEquals(ZeroPadding.of2D(1, 2), LayerSpec.fromJson("{\"class_name\": \"ZeroPadding2D\","
+        + " \"config\": {\"padding\": [1, 2], \"dim_ordering\": \"tf\"}}"));
     // Keras 3's keys and the other forms of the arguments
     assertEquals(GaussianNoise.stddev(0.1), LayerSpec.fromJson("{\"class_name\":"
         + " \"GaussianNoise\", \"config\": {\"name\": \"g\", \"stddev\": 0.1, \"seed\": 7}}"));
