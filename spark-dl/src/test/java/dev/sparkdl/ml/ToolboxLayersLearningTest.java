@@ -25,7 +25,8 @@ class ToolboxLayersLearningTest {
         .setLayers(Sequential.of(GaussianNoise.stddev(0.05), Dense.units(16),
             LayerNormalization.defaults(), PReLU.defaults(), Dense.units(3).activation("softmax")))
         .setOptimizer("adam").setLearningRate(0.03)
-        .setEpochs(15).setBatchSize(16).setNumWorkers(2).setSeed(3).setVerbose(0)
+        .setEpochs(20).setBatchSize(16).setNumWorkers(2).setSeed(3).setVerbose(0)
+        .setAveragingFrequency(4) // one averaging round per epoch: few Spark jobs, a fast test
         .fit(split[0]);
     double acc = ClassifierLearningTest.accuracy(model.transform(split[1]));
     assertTrue(acc >= 0.9, "iris held-out accuracy " + acc);
