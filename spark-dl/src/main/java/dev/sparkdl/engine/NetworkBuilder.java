@@ -25,21 +25,29 @@ import dev.sparkdl.spec.OutputHead;
 import dev.sparkdl.spec.BatchNormalization;
 import dev.sparkdl.spec.Conv1D;
 import dev.sparkdl.spec.Conv2D;
+import dev.sparkdl.spec.Cropping;
 import dev.sparkdl.spec.Dense;
 import dev.sparkdl.spec.Dropout;
 import dev.sparkdl.spec.Embedding;
 import dev.sparkdl.spec.Flatten;
 import dev.sparkdl.spec.GlobalPooling;
+import dev.sparkdl.spec.LayerNormalization;
 import dev.sparkdl.spec.LayerSpec;
+import dev.sparkdl.spec.NoiseLayer;
+import dev.sparkdl.spec.PReLU;
+import dev.sparkdl.spec.Permute;
 import dev.sparkdl.spec.LayerTypes;
 import dev.sparkdl.spec.Pooling;
 import dev.sparkdl.spec.Recurrent;
+import dev.sparkdl.spec.RepeatVector;
 import dev.sparkdl.spec.Rescaling;
 import dev.sparkdl.spec.Reshape;
 import dev.sparkdl.spec.Sequential;
 import dev.sparkdl.spec.Shapes;
 import dev.sparkdl.spec.SpecException;
+import dev.sparkdl.spec.UpSampling;
 import dev.sparkdl.spec.WeightRules;
+import dev.sparkdl.spec.ZeroPadding;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -136,6 +144,7 @@ final class NetworkBuilder {
         pooling(body, p, in);
         backToChannelsFirst(body, p.dataFormat(), p.rank());
       } else if (layer instanceof GlobalPooling g) {
+        List<Integer> kept = g.outputShape(shape);
         boolean max = "Max".equals(g.kind());
         boolean first = "channels_first".equals(g.dataFormat());
         body.add(lambda(x -> {
@@ -146,7 +155,8 @@ final class NetworkBuilder {
               : x.reshape(new Shape(x.getShape().get(0), -1,
                   x.getShape().get(x.getShape().dimension() - 1)));
           int[] axis = {first ? 2 : 1};
-          return max ? flat.max(axis) : flat.mean(axis);
+          NDArray pooled = max ? flat.max(axis) : flat.mean(axis);
+          return g.keepdims() ? pooled.reshape(batched(x.getShape().get(0), kept)) : pooled;
         }, g.className()));
       } else if (layer instanceof Recurrent r) {
         recurrent(body, parts, i, r, shape, rnd);
@@ -169,6 +179,40 @@ final class NetworkBuilder {
         }
       } else if (layer instanceof Dropout d) {
         body.add(new DropoutBlock((float) d.rate(), rnd, sampling));
+      } else if (layer instanceof NoiseLayer n) {
+        body.add(new NoiseBlock(n, rnd, sampling));
+      } else if (layer instanceof PReLU p) {
+        List<Integer> alpha = p.alphaShape(shape);
+        int[] ashape = alpha.stream().mapToInt(Integer::intValue).toArray();
+        parts.add(new Part(i, new PReluBlock(alpha),
+            List.of(new KerasWeight("alpha", ashape, p.alphaInitializer())),
+            new WeightConverter.Permuted(new int[][] {ashape}, new int[][] {null}),
+            List.of("alpha")));
+        body.add(parts.get(parts.size() - 1).block());
+      } else if (layer instanceof LayerNormalization ln) {
+        int[] wshape = ln.weightShape(shape).stream().mapToInt(Integer::intValue).toArray();
+        List<KerasWeight> keras = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        if (ln.scale()) {
+          keras.add(new KerasWeight("gamma", wshape, ln.gammaInitializer()));
+          names.add("gamma");
+        }
+        if (ln.center()) {
+          keras.add(new KerasWeight("beta", wshape, ln.betaInitializer()));
+          names.add("beta");
+        }
+        Block b = new LayerNormBlock(shape, ln.sampleAxes(shape), (float) ln.epsilon(),
+            ln.scale(), ln.center());
+        if (!keras.isEmpty()) {
+          parts.add(new Part(i, b, keras, new WeightConverter.Permuted(
+              java.util.Collections.nCopies(keras.size(), wshape).toArray(new int[0][]),
+              new int[keras.size()][]), names));
+        }
+        body.add(b);
+      } else if (layer instanceof ZeroPadding || layer instanceof Cropping
+          || layer instanceof UpSampling || layer instanceof RepeatVector
+          || layer instanceof Permute) {
+        body.add(ShapeBlocks.of(layer, shape));
       } else if (layer instanceof BatchNormalization b) {
         Block bn = BatchNorm.builder()
             .optAxis(shape.size()) // the last axis of (batch, ...)

@@ -142,6 +142,15 @@ public final class KerasExport {
 
   /** @return how many Keras weight arrays the layer holds, -1 for a layer spark-dl cannot export */
   static int weightCount(LayerSpec l) {
+    if (l instanceof dev.sparkdl.spec.PReLU) {
+      return 1;
+    } else if (l instanceof dev.sparkdl.spec.LayerNormalization n) {
+      return (n.scale() ? 1 : 0) + (n.center() ? 1 : 0); // gamma, then beta
+    } else if (l instanceof dev.sparkdl.spec.ZeroPadding || l instanceof dev.sparkdl.spec.Cropping
+        || l instanceof dev.sparkdl.spec.UpSampling || l instanceof dev.sparkdl.spec.RepeatVector
+        || l instanceof dev.sparkdl.spec.Permute || l instanceof dev.sparkdl.spec.NoiseLayer) {
+      return 0;
+    }
     return OnnxExport.weightCount(l);
   }
 

@@ -99,6 +99,7 @@ public final class OnnxExport {
         throw new IllegalArgumentException("Layer " + i + " (" + layer.className() + ") cannot"
             + " be exported to ONNX: no ONNX translation for it. Exportable layers: Dense,"
             + " Activation, ReLU, LeakyReLU, ELU, Softmax, ThresholdedReLU, Dropout,"
+            + " SpatialDropout1D/2D, GaussianNoise, GaussianDropout, AlphaDropout,"
             + " BatchNormalization, Flatten, Reshape, Rescaling, Conv1D,"
             + " Conv2D, Max/AveragePooling1D/2D, GlobalMax/AveragePooling1D/2D, Embedding,"
             + " SimpleRNN, GRU, LSTM.");
@@ -156,7 +157,7 @@ public final class OnnxExport {
       return r.useBias() ? 3 : 2;
     } else if (l instanceof Activation || l instanceof ActivationLayer || l instanceof Dropout || l instanceof Flatten
         || l instanceof Reshape || l instanceof Rescaling || l instanceof Pooling
-        || l instanceof GlobalPooling) {
+        || l instanceof GlobalPooling || l instanceof dev.sparkdl.spec.NoiseLayer) {
       return 0;
     }
     return -1;
@@ -173,7 +174,8 @@ public final class OnnxExport {
       return activation(a.activation(), x);
     } else if (l instanceof ActivationLayer a) {
       return activationLayer(a, x);
-    } else if (l instanceof Dropout || l instanceof Flatten && shape.size() == 1) {
+    } else if (l instanceof Dropout || l instanceof dev.sparkdl.spec.NoiseLayer
+        || l instanceof Flatten && shape.size() == 1) {
       return x;
     } else if (l instanceof Flatten) {
       return node("Flatten", List.of(x), attrInt("axis", 1));
@@ -217,7 +219,7 @@ public final class OnnxExport {
     } else if (l instanceof GlobalPooling g) {
       long[] axes = g.rank() == 2 ? new long[] {1, 2} : new long[] {1};
       return node("Max".equals(g.kind()) ? "ReduceMax" : "ReduceMean", List.of(x),
-          attrInts("axes", axes), attrInt("keepdims", 0));
+          attrInts("axes", axes), attrInt("keepdims", g.keepdims() ? 1 : 0));
     } else if (l instanceof Embedding) {
       String idx = node("Cast", List.of(x), attrInt("to", INT64));
       return node("Gather", List.of(init(w.get(0)), idx), attrInt("axis", 0));

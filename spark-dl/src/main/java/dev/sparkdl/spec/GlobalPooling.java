@@ -12,12 +12,20 @@ import java.util.Map;
  * @param kind "Average" or "Max"
  * @param rank 1 (sequences) or 2 (images)
  * @param dataFormat channels_last (default) or channels_first (channels before the spatial axes)
+ * @param keepdims whether the pooled spatial axes stay, with size 1 ({@code (1, 1, channels)}),
+ *     as Keras' {@code keepdims=True}
  */
-public record GlobalPooling(String kind, int rank, String dataFormat) implements LayerSpec {
+public record GlobalPooling(String kind, int rank, String dataFormat, boolean keepdims)
+    implements LayerSpec {
 
   /** A channels-last global pooling. */
   public GlobalPooling(String kind, int rank) {
     this(kind, rank, "channels_last");
+  }
+
+  /** A global pooling without keepdims. */
+  public GlobalPooling(String kind, int rank, String dataFormat) {
+    this(kind, rank, dataFormat, false);
   }
 
   /** Validates. */
@@ -31,7 +39,12 @@ public record GlobalPooling(String kind, int rank, String dataFormat) implements
 
   /** @return a copy with another data format (channels_last or channels_first) */
   public GlobalPooling dataFormat(String dataFormat) {
-    return new GlobalPooling(kind, rank, dataFormat);
+    return new GlobalPooling(kind, rank, dataFormat, keepdims);
+  }
+
+  /** @return a copy that keeps (true) or drops the pooled axes */
+  public GlobalPooling keepdims(boolean keepdims) {
+    return new GlobalPooling(kind, rank, dataFormat, keepdims);
   }
 
   /** @return GlobalAveragePooling2D() */
@@ -65,6 +78,9 @@ public record GlobalPooling(String kind, int rank, String dataFormat) implements
     if ("channels_first".equals(dataFormat)) {
       c.put("data_format", dataFormat);
     }
+    if (keepdims) {
+      c.put("keepdims", true);
+    }
     return c;
   }
 
@@ -74,15 +90,22 @@ public record GlobalPooling(String kind, int rank, String dataFormat) implements
         "channels_first".equals(dataFormat)
             ? (rank == 2 ? "(channels, height, width)" : "(channels, steps)")
             : (rank == 2 ? "(height, width, channels)" : "(steps, channels)"));
-    return List.of(input.get("channels_first".equals(dataFormat) ? 0 : rank));
+    boolean first = "channels_first".equals(dataFormat);
+    int channels = input.get(first ? 0 : rank);
+    if (!keepdims) {
+      return List.of(channels);
+    }
+    List<Integer> out = new java.util.ArrayList<>(java.util.Collections.nCopies(rank + 1, 1));
+    out.set(first ? 0 : rank, channels);
+    return List.copyOf(out);
   }
 
   static LayerTypes.Reader reader(String kind, int rank) {
     return c -> {
-      c.only("keepdims", false);
+      boolean keep = c.optBoolean("keepdims", false);
       String format = Keras1.dataFormatOf(c);
       c.finish();
-      return new GlobalPooling(kind, rank, format);
+      return new GlobalPooling(kind, rank, format, keep);
     };
   }
 }

@@ -64,6 +64,19 @@ public final class LayerTypes {
     READERS.put("ELU", ELU::read);
     READERS.put("Softmax", Softmax::read);
     READERS.put("ThresholdedReLU", ThresholdedReLU::read);
+    READERS.put("PReLU", PReLU::read);
+    READERS.put("LayerNormalization", LayerNormalization::read);
+    for (int rank = 1; rank <= 2; rank++) {
+      READERS.put("ZeroPadding" + rank + "D", ZeroPadding.reader(rank));
+      READERS.put("Cropping" + rank + "D", Cropping.reader(rank));
+      READERS.put("UpSampling" + rank + "D", UpSampling.reader(rank));
+      READERS.put("SpatialDropout" + rank + "D", SpatialDropout.reader(rank));
+    }
+    READERS.put("RepeatVector", RepeatVector::read);
+    READERS.put("Permute", Permute::read);
+    READERS.put("GaussianNoise", GaussianNoise::read);
+    READERS.put("GaussianDropout", GaussianDropout::read);
+    READERS.put("AlphaDropout", AlphaDropout::read);
     BUILT_IN.addAll(READERS.keySet());
     for (LayerProvider p : java.util.ServiceLoader.load(LayerProvider.class)) {
       if (READERS.containsKey(p.className())) {
@@ -101,10 +114,6 @@ public final class LayerTypes {
   public static LayerSpec read(String className, Map<String, ?> config) {
     Reader reader = className == null ? null : READERS.getOrDefault(className,
         ALIASES.get(className));
-    if (reader == null && "PReLU".equals(className)) {
-      throw new SpecException("PReLU (a leaky ReLU whose slopes are learned weights) is not"
-          + " supported. LeakyReLU(negative_slope) with a fixed slope is.");
-    }
     if (reader == null) {
       throw new SpecException(
           "Unknown layer class_name '" + className + "'. Known layers: "

@@ -61,8 +61,10 @@ class ActivationLayersTest {
     assertTrue(e.getMessage().contains("axis"), e.getMessage());
     e = assertThrows(SpecException.class, () -> LayerTypes.read("ELU", Map.of("beta", 1)));
     assertTrue(e.getMessage().contains("beta"), e.getMessage());
-    e = assertThrows(SpecException.class, () -> LayerTypes.read("PReLU", Map.of()));
-    assertTrue(e.getMessage().contains("PReLU"), e.getMessage());
+    // PReLU is read (its slopes are weights); a constraint on them is not
+    e = assertThrows(SpecException.class,
+        () -> LayerTypes.read("PReLU", Map.of("alpha_constraint", "non_neg")));
+    assertTrue(e.getMessage().contains("PReLU: alpha_constraint=non_neg"), e.getMessage());
     e = assertThrows(SpecException.class,
         () -> Sequential.of(Softmax.axis(3)).inputShape(4, 2).layerOutputShapes(List.of(4, 2)));
     assertTrue(e.getMessage().contains("axis=3"), e.getMessage());

@@ -1,0 +1,83 @@
+package dev.sparkdl.export;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparkdl.engine.Network;
+import dev.sparkdl.spec.AlphaDropout;
+import dev.sparkdl.spec.CompileOptions;
+import dev.sparkdl.spec.Cropping;
+import dev.sparkdl.spec.Dense;
+import dev.sparkdl.spec.Flatten;
+import dev.sparkdl.spec.GaussianDropout;
+import dev.sparkdl.spec.GaussianNoise;
+import dev.sparkdl.spec.GlobalPooling;
+import dev.sparkdl.spec.LayerNormalization;
+import dev.sparkdl.spec.LayerSpec;
+import dev.sparkdl.spec.PReLU;
+import dev.sparkdl.spec.Permute;
+import dev.sparkdl.spec.RepeatVector;
+import dev.sparkdl.spec.Sequential;
+import dev.sparkdl.spec.SpatialDropout;
+import dev.sparkdl.spec.UpSampling;
+import dev.sparkdl.spec.ZeroPadding;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Export of PReLU, LayerNormalization, the shape and the noise layers: all of them to .keras
+ * (Keras 3 has each class), the noise layers (identity at inference) and keepdims to ONNX, and
+ * a refusal naming the layer for each one without an ONNX translation.
+ */
+class ToolboxLayersExportTest {
+
+  @Test
+  void everyNewLayerRoundTripsThroughKeras3Archive() throws Exception {
+    Sequential s = Sequential.of(ZeroPadding.of2D(1, 2), Cropping.of2D(0, 1, 1, 0),
+        UpSampling.of2D(2, 2).interpolation("bilinear"), SpatialDropout.of2D(0.2),
+        PReLU.defaults().sharedAxes(1, 2), LayerNormalization.defaults(),
+        GlobalPooling.average2D().keepdims(true), Flatten.of(), RepeatVector.of(3),
+        Permute.of(2, 1), SpatialDropout.of1D(0.1), ZeroPadding.of1D(1), Cropping.of1D(0, 1),
+        UpSampling.of1D(2), GaussianNoise.stddev(0.1), GaussianDropout.rate(0.1),
+        AlphaDropout.rate(0.1), LayerNormalization.defaults().axis(1, 2), PReLU.defaults(),
+        Flatten.of(), Dense.units(2).activation("softmax")).inputShape(4, 4, 2);
+    @SuppressWarnings("unchecked")
+    Map<String, float[]> h5 = (Map<String, float[]>) KerasExportTest.roundTrip(s,
+        CompileOptions.of("categorical_crossentropy", "adam"), 32, false).get("h5");
+    assertTrue(h5.containsKey("layers/p_re_lu/vars/0"), h5.keySet().toString());
+    assertTrue(h5.containsKey("layers/layer_normalization/vars/1"), h5.keySet().toString());
+    assertTrue(h5.containsKey("layers/layer_normalization_1/vars/0"), h5.keySet().toString());
+  }
+
+  @Test
+  void noiseLayersAndKeepdimsExportToOnnx() throws Exception {
+    Sequential s = Sequential.of(dev.sparkdl.spec.Conv2D.filters(3), SpatialDropout.of2D(0.3),
+        GaussianNoise.stddev(0.2), GlobalPooling.max2D().keepdims(true), Flatten.of(),
+        Dense.units(4), GaussianDropout.rate(0.2), AlphaDropout.rate(0.1), Dense.units(2))
+        .inputShape(5, 5, 2);
+    OnnxExportTest.assertMatches(s, 20, 1f, false);
+  }
+
+  @Test
+  void refusesTheOthersForOnnxNamingTheLayer() {
+    List<LayerSpec> refused = List.of(PReLU.defaults(), LayerNormalization.defaults(),
+        ZeroPadding.of2D(1, 1), Cropping.of2D(1, 1), UpSampling.of2D(2, 2), Permute.of(2, 1, 3));
+    for (LayerSpec l : refused) {
+      Sequential s = Sequential.of(Dense.units(2), l, Flatten.of()).inputShape(4, 4, 2);
+      try (Network net = Network.create(s, null, 1)) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> OnnxExport.toBytes(s, net.kerasWeights(), "test"));
+        assertTrue(e.getMessage().contains("Layer 1 (" + l.className() + ") cannot be exported"
+            + " to ONNX"), e.getMessage());
+      }
+    }
+    Sequential r = Sequential.of(RepeatVector.of(2), Flatten.of()).inputShape(3);
+    try (Network net = Network.create(r, null, 1)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> OnnxExport.toBytes(r, net.kerasWeights(), "test"));
+      assertTrue(e.getMessage().contains("Layer 0 (RepeatVector) cannot be exported"),
+          e.getMessage());
+    }
+  }
+}
