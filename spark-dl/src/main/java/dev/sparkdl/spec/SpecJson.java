@@ -320,14 +320,6 @@ final class SpecJson {
     if (!Boolean.TRUE.equals(c.optRaw("use_ema"))) {
       c.ignore("ema_momentum", "ema_overwrite_frequency");
     }
-    if (!(o instanceof Optimizer.AdamW)) {
-      Object wd = c.optRaw("weight_decay");
-      if (wd instanceof Number n && n.doubleValue() != 0) {
-        throw new SpecException(
-            d.className() + ": weight_decay is only supported by AdamW. Received: weight_decay="
-                + wd);
-      }
-    }
     c.finish();
     return schedule == null ? o : new Optimizer.Scheduled(o, schedule);
   }
