@@ -257,12 +257,12 @@ final class SpecJson {
   // ----- losses and optimizers -----
 
   static JsonNode lossTree(Loss loss) {
-    if (!"huber".equals(loss.name()) || loss.delta() == 1.0) {
+    if (loss.isDefault()) {
       return MAPPER.getNodeFactory().textNode(loss.name());
     }
     ObjectNode n = MAPPER.createObjectNode();
-    n.put("class_name", "Huber");
-    n.putObject("config").put("delta", loss.delta());
+    n.put("class_name", loss.className());
+    n.set("config", MAPPER.valueToTree(loss.config()));
     return n;
   }
 

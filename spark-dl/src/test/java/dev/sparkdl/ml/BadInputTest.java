@@ -91,8 +91,8 @@ class BadInputTest {
   void unknownNamesListTheValidOnes() {
     contains(fails(false, SpecException.class, () -> clf().setLoss("cross_entropy")),
         "Unknown loss 'cross_entropy'", "categorical_crossentropy, sparse_categorical_crossentropy");
-    contains(fails(false, SpecException.class, () -> clf().setOptimizer("adamax")),
-        "Unknown optimizer 'adamax'", "sgd, adam, adamw, rmsprop, adagrad, adadelta");
+    contains(fails(false, SpecException.class, () -> clf().setOptimizer("adamx")),
+        "Unknown optimizer 'adamx'", "sgd, adam, adamw, rmsprop, adagrad, adadelta, nadam, adamax");
     contains(fails(false, SpecException.class, () -> clf().setMetrics("f1")),
         "Unknown metric 'f1'", "accuracy, mse, mae");
     contains(fails(false, SpecException.class, () -> clf().setLayers(
