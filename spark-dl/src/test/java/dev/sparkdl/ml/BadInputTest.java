@@ -145,7 +145,8 @@ class BadInputTest {
     NeuralNetClassifier c = clf().setLabelCol("target").setLoss("sparse_categorical_crossentropy");
     contains(fails(false, IllegalArgumentException.class, () -> c.fit(data)),
         "Column target holds vectors (one-hot or probabilities), which only"
-            + " categorical_crossentropy takes", "setLoss(\"categorical_crossentropy\")");
+            + " the categorical losses take (categorical_crossentropy,",
+        "setLoss(\"categorical_crossentropy\")");
     Dataset<Row> wrong = good(10).withColumn("target",
         org.apache.spark.sql.functions.array(org.apache.spark.sql.functions.lit(0.5),
             org.apache.spark.sql.functions.lit(0.5)));
