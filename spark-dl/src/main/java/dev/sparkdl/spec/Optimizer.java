@@ -788,8 +788,9 @@ public sealed interface Optimizer
       }
       if (initialAccumulatorValue == 0 && learningRatePower != 0) {
         throw new SpecException("Ftrl: initial_accumulator_value=0 with learning_rate_power="
-            + learningRatePower + " divides by zero at the first step (0 to a negative power)."
-            + " Use initial_accumulator_value > 0, e.g. 0.1 (the default).");
+            + learningRatePower + " makes every weight whose first gradient is 0 (a dead unit)"
+            + " NaN: 0 / 0 in Keras' update. Use initial_accumulator_value > 0, e.g. 0.1 (the"
+            + " default).");
       }
     }
 

@@ -143,7 +143,7 @@ class TuningAndWarmStartTest {
       NeuralNetClassifier c = new NeuralNetClassifier()
           .setLayers(Sequential.of(Dense.units(8).activation("relu"),
               Dense.units(3).activation("softmax")))
-          .setOptimizer(opt).setBatchSize(8).setNumWorkers(2).setSeed(5).setVerbose(0);
+          .setOptimizer(opt).setBatchSize(16).setNumWorkers(2).setSeed(5).setVerbose(0);
       NeuralNetClassificationModel two = c.copy(new ParamMap()).setEpochs(2).fit(split[0]);
       NeuralNetClassificationModel one = c.copy(new ParamMap()).setEpochs(1).fit(split[0]);
       String path = dir.resolve("one" + opt.hashCode()).toString();
