@@ -23,9 +23,16 @@ final class LossFunction {
   private final Loss loss;
   private final String head;
 
+  /**
+   * @param loss the loss
+   * @param head the activation split off the body; for a from_logits loss on a linear network
+   *     (used directly, without the activation the estimators append) the sigmoid or softmax
+   *     the loss applies
+   */
   LossFunction(Loss loss, String head) {
     this.loss = loss;
-    this.head = head;
+    this.head = loss.fromLogits() && "linear".equals(head)
+        ? (loss.isBinary() ? "sigmoid" : "softmax") : head;
   }
 
   /**

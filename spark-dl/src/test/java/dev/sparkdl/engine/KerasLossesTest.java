@@ -132,6 +132,8 @@ class KerasLossesTest {
       Loss cce = Loss.of("categorical_crossentropy").withLabelSmoothing(s);
       assertEquals(expected, value(cce, "softmax", LOGITS, ONE_HOT), 1e-5, "cce s=" + s);
       assertEquals(expected, value(cce.withFromLogits(true), "softmax", LOGITS, ONE_HOT), 1e-5);
+      // a linear network used directly: the loss applies the softmax to the logits itself
+      assertEquals(expected, value(cce.withFromLogits(true), "linear", LOGITS, ONE_HOT), 1e-5);
       double binary = mean(BINARY_LOGITS, BINARY_Y, (z, y) -> {
         double p = sigmoid(z[0]);
         double t = y[0] * (1 - s) + 0.5 * s;

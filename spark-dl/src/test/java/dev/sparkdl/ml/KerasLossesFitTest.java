@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The newer Keras losses through the estimators: a linear-head classifier compiled with
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.Test;
  * losses that do not fit the head or the labels are refused before any training.
  */
 class KerasLossesFitTest {
+  @TempDir java.nio.file.Path dir;
+
   private static final StructType SCHEMA = new StructType(new StructField[] {
     new StructField("features", SQLDataTypes.VectorType(), false, Metadata.empty()),
     new StructField("label", DataTypes.DoubleType, false, Metadata.empty())
@@ -71,6 +74,14 @@ class KerasLossesFitTest {
       assertEquals(-raw.apply(1), raw.apply(0), 0);
     }
     assertTrue(ClassifierLearningTest.accuracy(binary.transform(data("binary", 200, 2))) >= 0.9);
+    // exported to Keras, the network ends with the sigmoid and the loss takes probabilities
+    String file = dir.resolve("logits.keras").toString();
+    binary.exportKeras(file);
+    NeuralNetClassificationModel back = KerasModels.loadClassifier(file);
+    assertEquals(binary.compileOptions().loss().withFromLogits(false),
+        back.compileOptions().loss());
+    assertEquals(0.0, dev.sparkdl.testing.StageAssertions.maxDifference(
+        binary.transform(train), back.transform(train), "probability"), 0.0);
 
     NeuralNetClassificationModel three = classifier(3,
         "{\"class_name\": \"CategoricalFocalCrossentropy\", \"config\": {\"from_logits\": true}}")
