@@ -84,6 +84,69 @@ class KerasOptimizersTest {
     }
   }
 
+  /**
+   * Adafactor factors a rank-4 convolution kernel over Keras' last two axes (input and output
+   * channels), per kernel position, although DJL holds it as (out, in, kh, kw). Each step's
+   * gradient, in Keras' layout, is read off a one-step SGD(learning_rate=1) network.
+   */
+  @Test
+  void adafactorFactorsAConvolutionKernelAsKeras() {
+    Optimizer o = new Optimizer.Adafactor(0.05, -0.8, 1e-30, 1e-3, 1.0, false,
+        GradientOptions.NONE);
+    Sequential spec = Sequential.of(dev.sparkdl.spec.Conv2D.filters(3).kernelSize(2, 2),
+        dev.sparkdl.spec.Flatten.of(), Dense.units(1)).inputShape(3, 3, 2);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+    int n = 4;
+    float[] x = new float[n * 18];
+    float[] y = new float[n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextDouble(-1, 1);
+    }
+    for (int i = 0; i < n; i++) {
+      y[i] = (float) r.nextDouble(-1, 1);
+    }
+    CompileOptions sgd = new CompileOptions(Loss.of("mse"), new Optimizer.SGD(1.0, 0, false),
+        List.of());
+    try (Network net = Network.create(spec, new CompileOptions(Loss.of("mse"), o, List.of()), 3);
+        Network grads = Network.create(spec, sgd, 3)) {
+      List<Tensor> start = net.kerasWeights();
+      int[][] shapes = new int[start.size()][];
+      double[][] w = new double[start.size()][];
+      for (int k = 0; k < start.size(); k++) {
+        shapes[k] = start.get(k).shape();
+        float[] v = start.get(k).values();
+        w[k] = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+          w[k][i] = v[i];
+        }
+      }
+      assertEquals(4, shapes[0].length, "a rank-4 kernel");
+      KerasReference ref = new KerasReference(o, shapes);
+      for (int step = 0; step < 4; step++) {
+        List<Tensor> now = net.kerasWeights();
+        grads.setKerasWeights(now);
+        grads.trainBatch(x, y, n);
+        List<Tensor> after = grads.kerasWeights();
+        double[][] g = new double[now.size()][];
+        for (int k = 0; k < now.size(); k++) {
+          g[k] = new double[now.get(k).values().length];
+          for (int i = 0; i < g[k].length; i++) {
+            g[k][i] = (double) now.get(k).values()[i] - after.get(k).values()[i];
+          }
+        }
+        ref.step(w, g);
+        net.trainBatch(x, y, n);
+        List<Tensor> got = net.kerasWeights();
+        for (int k = 0; k < w.length; k++) {
+          for (int i = 0; i < w[k].length; i++) {
+            assertEquals(w[k][i], got.get(k).values()[i], 2e-5,
+                "step " + step + " weight " + k + "/" + i);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void theStateOfANewOptimizerContinuesAfterRestore() {
     Optimizer o = new Optimizer.Nadam(0.05, 0.9, 0.999, 1e-7, GradientOptions.NONE);

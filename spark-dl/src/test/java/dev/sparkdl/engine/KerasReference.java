@@ -82,7 +82,7 @@ final class KerasReference {
    * then the rule (the new optimizers and Adam's AMSGrad).
    *
    * @param o the optimizer
-   * @param shapes each variable's Keras shape (rank 1 or 2)
+   * @param shapes each variable's Keras shape
    */
   KerasReference(Optimizer o, int[][] shapes) {
     this.o = o;
@@ -232,32 +232,38 @@ final class KerasReference {
     double alpha = Math.max(a.epsilon2(), rms(w)) * rho;
     double b = 1 - Math.pow(t, a.beta2Decay());
     double[] v = st[2];
-    if (shapes[k].length == 2) {
-      int rows = shapes[k][0];
-      int cols = shapes[k][1];
-      double[] r = st[0];
-      double[] c = st[1];
-      for (int i = 0; i < rows; i++) {
-        double mean = 0;
-        for (int j = 0; j < cols; j++) {
-          mean += (g[i * cols + j] * g[i * cols + j] + a.epsilon1()) / cols;
-        }
-        r[i] = b * r[i] + (1 - b) * mean;
-      }
-      for (int j = 0; j < cols; j++) {
-        double mean = 0;
+    int rank = shapes[k].length;
+    if (rank >= 2) {
+      // Keras factors over the last two axes; the leading ones are a batch of matrices
+      int rows = shapes[k][rank - 2];
+      int cols = shapes[k][rank - 1];
+      int batch = w.length / (rows * cols);
+      for (int q = 0; q < batch; q++) {
+        int o = q * rows * cols;
+        double[] r = st[0];
+        double[] c = st[1];
         for (int i = 0; i < rows; i++) {
-          mean += (g[i * cols + j] * g[i * cols + j] + a.epsilon1()) / rows;
+          double mean = 0;
+          for (int j = 0; j < cols; j++) {
+            mean += (g[o + i * cols + j] * g[o + i * cols + j] + a.epsilon1()) / cols;
+          }
+          r[q * rows + i] = b * r[q * rows + i] + (1 - b) * mean;
         }
-        c[j] = b * c[j] + (1 - b) * mean;
-      }
-      double rMean = 0;
-      for (int i = 0; i < rows; i++) {
-        rMean += r[i] / rows;
-      }
-      for (int i = 0; i < rows; i++) {
         for (int j = 0; j < cols; j++) {
-          v[i * cols + j] = r[i] / rMean * c[j];
+          double mean = 0;
+          for (int i = 0; i < rows; i++) {
+            mean += (g[o + i * cols + j] * g[o + i * cols + j] + a.epsilon1()) / rows;
+          }
+          c[q * cols + j] = b * c[q * cols + j] + (1 - b) * mean;
+        }
+        double rMean = 0;
+        for (int i = 0; i < rows; i++) {
+          rMean += r[q * rows + i] / rows;
+        }
+        for (int i = 0; i < rows; i++) {
+          for (int j = 0; j < cols; j++) {
+            v[o + i * cols + j] = r[q * rows + i] / rMean * c[q * cols + j];
+          }
         }
       }
     } else {
