@@ -9,15 +9,30 @@ import dev.sparkdl.spec.Loss;
  * on {@code z}; other losses apply the head first. Values equal Keras' on the probabilities.
  * The likelihood losses ({@code normal_nll}, {@code poisson_nll}) read the distribution's
  * parameters from the raw outputs of a linear head and take one target value per row.
+ *
+ * <p>A loss with {@code from_logits} reaches the engine with the sigmoid or softmax it applies
+ * appended to the network by {@code ml.ContractResolver}, so the head is split off and {@code z}
+ * are the logits, as Keras' from-logits formulas take them. The hinges score with {@code z} when
+ * the head is sigmoid (the appended activation that turns the score into the classifier's
+ * probability), else with the activated output. Keras' epsilon (1e-7) clips where Keras clips:
+ * the probabilities of cross-entropies computed from probabilities (the focal ones, kl_divergence),
+ * poisson's log, mape's denominator, msle's logs and cosine_similarity's norms.
  */
 final class LossFunction {
   private static final float EPS = 1e-7f;
   private final Loss loss;
   private final String head;
 
+  /**
+   * @param loss the loss
+   * @param head the activation split off the body; for a from_logits loss on a linear network
+   *     (used directly, without the activation the estimators append) the sigmoid or softmax
+   *     the loss applies
+   */
   LossFunction(Loss loss, String head) {
     this.loss = loss;
-    this.head = head;
+    this.head = loss.fromLogits() && "linear".equals(head)
+        ? (loss.isBinary() ? "sigmoid" : "softmax") : head;
   }
 
   /**
@@ -28,6 +43,7 @@ final class LossFunction {
   NDArray compute(NDArray z, NDArray y) {
     switch (loss.name()) {
       case "categorical_crossentropy", "sparse_categorical_crossentropy" -> {
+        y = smoothCategorical(y);
         NDArray logp =
             "softmax".equals(head)
                 ? z.logSoftmax(-1)
@@ -35,12 +51,76 @@ final class LossFunction {
         return y.mul(logp).sum(new int[] {-1}).mean().neg();
       }
       case "binary_crossentropy" -> {
+        y = smoothBinary(y);
         if ("sigmoid".equals(head)) {
           // max(z, 0) - z * y + log(1 + exp(-|z|))
           return z.maximum(0f).sub(z.mul(y)).add(z.abs().neg().exp().add(1f).log()).mean();
         }
         NDArray p = ActivationFunctions.apply(head, z).clip(EPS, 1 - EPS);
         return y.mul(p.log()).add(y.neg().add(1f).mul(p.neg().add(1f).log())).mean().neg();
+      }
+      case "binary_focal_crossentropy" -> {
+        // Keras: bce on clipped probabilities times (1 - p_t)^gamma, p_t from the unclipped ones
+        y = smoothBinary(y);
+        NDArray p = ActivationFunctions.apply(head, z);
+        NDArray pc = p.clip(EPS, 1 - EPS);
+        NDArray notY = y.neg().add(1f);
+        NDArray bce = y.mul(pc.log()).add(notY.mul(pc.neg().add(1f).log())).neg();
+        NDArray pt = y.mul(p).add(notY.mul(p.neg().add(1f)));
+        NDArray focal = pt.neg().add(1f).pow((float) loss.gamma()).mul(bce);
+        if (loss.applyClassBalancing()) {
+          float a = (float) loss.alpha();
+          focal = focal.mul(y.mul(a).add(notY.mul(1 - a)));
+        }
+        return focal.mean();
+      }
+      case "categorical_focal_crossentropy" -> {
+        y = smoothCategorical(y);
+        NDArray p = ActivationFunctions.apply(head, z);
+        NDArray out = p.div(p.sum(new int[] {-1}, true)).clip(EPS, 1 - EPS);
+        NDArray cce = y.mul(out.log()).neg();
+        NDArray weight = out.neg().add(1f).pow((float) loss.gamma()).mul((float) loss.alpha());
+        return weight.mul(cce).sum(new int[] {-1}).mean();
+      }
+      case "hinge", "squared_hinge" -> {
+        NDArray score = "sigmoid".equals(head) ? z : ActivationFunctions.apply(head, z);
+        // Keras converts labels that are all 0 or 1 to -1 or 1
+        boolean zeroOne = y.eq(0f).logicalOr(y.eq(1f)).all().getBoolean();
+        NDArray t = zeroOne ? y.mul(2f).sub(1f) : y;
+        NDArray m = t.mul(score).neg().add(1f).maximum(0f);
+        return ("hinge".equals(loss.name()) ? m : m.square()).mean();
+      }
+      case "categorical_hinge" -> {
+        NDArray p = ActivationFunctions.apply(head, z);
+        NDArray pos = y.mul(p).sum(new int[] {-1});
+        NDArray neg = y.neg().add(1f).mul(p).max(new int[] {-1});
+        return neg.sub(pos).add(1f).maximum(0f).mean();
+      }
+      case "kl_divergence" -> {
+        NDArray p = ActivationFunctions.apply(head, z).clip(EPS, 1f);
+        NDArray t = y.clip(EPS, 1f);
+        return t.mul(t.div(p).log()).sum(new int[] {-1}).mean();
+      }
+      case "cosine_similarity" -> {
+        NDArray p = ActivationFunctions.apply(head, z);
+        return unit(y).mul(unit(p)).sum(new int[] {-1}).mean().neg();
+      }
+      case "poisson" -> {
+        NDArray p = ActivationFunctions.apply(head, z);
+        return p.sub(y.mul(p.add(EPS).log())).mean();
+      }
+      case "log_cosh" -> {
+        // d + softplus(-2d) - log 2, stable for large |d|
+        NDArray d = ActivationFunctions.apply(head, z).sub(y);
+        return d.add(softplus(d.mul(-2f))).sub((float) Math.log(2)).mean();
+      }
+      case "mape" -> {
+        NDArray p = ActivationFunctions.apply(head, z);
+        return y.sub(p).div(y.abs().maximum(EPS)).abs().mean().mul(100f);
+      }
+      case "msle" -> {
+        NDArray p = ActivationFunctions.apply(head, z);
+        return p.maximum(EPS).add(1f).log().sub(y.maximum(EPS).add(1f).log()).square().mean();
       }
       case "mse" -> {
         return ActivationFunctions.apply(head, z).sub(y).square().mean();
@@ -130,6 +210,23 @@ final class LossFunction {
   /** @return target values per sample for a network of {@code outputs} output values */
   int targetSize(int outputs) {
     return loss.distribution() != null ? 1 : outputs;
+  }
+
+  /** Binary label smoothing as Keras: {@code y (1 - s) + 0.5 s}. */
+  private NDArray smoothBinary(NDArray y) {
+    float s = (float) loss.labelSmoothing();
+    return s == 0f ? y : y.mul(1 - s).add(0.5f * s);
+  }
+
+  /** Categorical label smoothing as Keras: {@code y (1 - s) + s / K}. */
+  private NDArray smoothCategorical(NDArray y) {
+    float s = (float) loss.labelSmoothing();
+    return s == 0f ? y : y.mul(1 - s).add(s / y.getShape().get(y.getShape().dimension() - 1));
+  }
+
+  /** Keras' L2 normalisation along the last axis: {@code x / sqrt(max(Σ x², eps²))}. */
+  private static NDArray unit(NDArray x) {
+    return x.div(x.square().sum(new int[] {-1}, true).maximum(EPS * EPS).sqrt());
   }
 
   /** The added floor on the normal head's standard deviation. */

@@ -258,7 +258,10 @@ public final class KerasExport {
     } else {
       out.set("optimizer", ours.get("optimizer"));
     }
-    out.set("loss", ours.get("loss"));
+    // a from_logits loss's activation is the last layer of the fitted network (the fit appends
+    // it), so the exported network outputs probabilities and the loss takes them
+    out.set("loss", compile.loss().fromLogits()
+        ? MAPPER.readTree(compile.loss().withFromLogits(false).toJson()) : ours.get("loss"));
     out.putNull("loss_weights");
     out.set("metrics", ours.get("metrics"));
     out.putNull("weighted_metrics");

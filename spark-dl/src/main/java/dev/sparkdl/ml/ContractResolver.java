@@ -79,6 +79,13 @@ final class ContractResolver {
     Loss loss = "normal_fixed".equals(distribution)
         ? resolveLoss(p.getLoss(), classifier, head)
         : distributionLoss(p.getLoss(), outputDistribution((DistributionParams<?>) p), head);
+    String applied = lossActivation(loss);
+    if (applied != null) {
+      // the loss applies the activation: the engine splits it off as the head, so the network
+      // outputs the probabilities (and the raw scores are the linear outputs)
+      spec = spec.add(dev.sparkdl.spec.Activation.of(applied));
+      head = OutputHead.of(spec);
+    }
     Optimizer opt = Optimizer.fromJson(p.getOptimizer());
     if (!Double.isNaN(p.getLearningRate())) {
       opt = opt.withLearningRate(p.getLearningRate());
@@ -100,10 +107,12 @@ final class ContractResolver {
     if (classifier) {
       int classes = head.units() == 1 ? 2 : head.units();
       if (vectorLabel) {
-        if (!"categorical_crossentropy".equals(loss.name())) {
+        if (loss.isBinary() || "sparse_categorical_crossentropy".equals(loss.name())) {
           throw new IllegalArgumentException(
               "Column " + labelCol + " holds vectors (one-hot or probabilities), which only"
-                  + " categorical_crossentropy takes; the loss is " + loss.name() + ". Use a"
+                  + " the categorical losses take (categorical_crossentropy,"
+                  + " categorical_focal_crossentropy, categorical_hinge, kl_divergence,"
+                  + " cosine_similarity); the loss is " + loss.name() + ". Use a"
                   + " class-index label column (StringIndexer) or"
                   + " setLoss(\"categorical_crossentropy\").");
         }
@@ -111,10 +120,10 @@ final class ContractResolver {
         rule = "vectors of " + classes + " target probabilities in [0, 1] (the output layer has "
             + classes + " units)";
       } else {
-        boolean binary = "binary_crossentropy".equals(loss.name());
+        boolean binary = loss.isBinary();
         label = new LabelMode(LabelMode.Kind.CLASS_INDEX, classes, !binary);
         rule = binary
-            ? "class indices 0.0 or 1.0 (one sigmoid output unit)"
+            ? "class indices 0.0 or 1.0 (one output unit)"
             : "class indices 0.0 .. " + (classes - 1) + ".0 (the output layer has " + classes
                 + " units)";
         int known = ColumnChecks.metadataClasses(labelField);
@@ -135,7 +144,9 @@ final class ContractResolver {
       label = new LabelMode(LabelMode.Kind.VALUE, 0, false);
       rule = countLabels(distribution)
           ? "finite numbers >= 0 (counts, for distribution " + distribution + ")"
-          : "finite numbers";
+          : countLabels(loss)
+              ? "finite numbers >= 0 (counts or rates, for loss poisson)"
+              : "finite numbers";
     }
     NetworkContract contract = new NetworkContract(spec, compile, head, label);
 
@@ -175,6 +186,29 @@ final class ContractResolver {
   }
 
   /** @return whether the distribution's labels are counts (must be >= 0) */
+  /**
+   * @param loss the resolved loss
+   * @return whether value labels must be &gt;= 0: a count distribution's likelihood, or Keras'
+   *     poisson loss (whose value has no minimum for a negative label)
+   */
+  static boolean countLabels(Loss loss) {
+    return "poisson".equals(loss.name()) || countLabels(loss.distribution());
+  }
+
+  /**
+   * @param loss the resolved loss
+   * @return the activation the loss applies to a linear output layer and the contract appends
+   *     (so that the classifier reports probabilities): sigmoid or softmax for {@code
+   *     from_logits}, sigmoid for the hinges' score; null for none
+   */
+  static String lossActivation(Loss loss) {
+    if (loss.fromLogits() || "hinge".equals(loss.name())
+        || "squared_hinge".equals(loss.name())) {
+      return loss.isBinary() ? "sigmoid" : "softmax";
+    }
+    return null;
+  }
+
   static boolean countLabels(String distribution) {
     return distribution != null && !"normal_fixed".equals(distribution)
         && OutputDistribution.of(distribution, 1).isDiscrete();
@@ -276,31 +310,61 @@ final class ContractResolver {
               + " such as mse.");
     }
     Loss loss = Loss.fromJson(value);
-    if (classifier && !loss.isCrossEntropy()) {
+    String name = loss.name();
+    if (classifier && !loss.isClassification()) {
       throw new IllegalArgumentException(
           "NeuralNetClassifier needs a classification loss (categorical_crossentropy,"
-              + " sparse_categorical_crossentropy, binary_crossentropy); received '"
-              + loss.name() + "'. Use NeuralNetRegressor for regression.");
+              + " sparse_categorical_crossentropy, binary_crossentropy, the focal"
+              + " cross-entropies, hinge, squared_hinge, categorical_hinge, kl_divergence,"
+              + " cosine_similarity); received '" + name + "'. Use NeuralNetRegressor for"
+              + " regression.");
     }
-    if (!classifier && loss.isCrossEntropy()) {
+    if (!classifier && loss.isClassification()) {
       throw new IllegalArgumentException(
-          "NeuralNetRegressor needs a regression loss (mse, mae, huber); received '"
-              + loss.name() + "'. Use NeuralNetClassifier for classification.");
+          "NeuralNetRegressor needs a regression loss (mse, mae, huber, log_cosh, mape, msle,"
+              + " poisson); received '" + name + "'. Use NeuralNetClassifier for"
+              + " classification.");
     }
-    if ("binary_crossentropy".equals(loss.name()) && !(units == 1 && "sigmoid".equals(act))) {
+    if (loss.fromLogits()) {
+      if (!"linear".equals(act)) {
+        throw new IllegalArgumentException(
+            "Loss " + name + " with from_logits=true applies the "
+                + (loss.isBinary() ? "sigmoid" : "softmax") + " itself and expects a linear"
+                + " output layer, but the output layer is " + head.description() + ". Remove"
+                + " the output activation (Dense(" + units + ")), or set from_logits=false.");
+      }
+      act = loss.isBinary() ? "sigmoid" : "softmax";
+    }
+    if ("hinge".equals(name) || "squared_hinge".equals(name)) {
+      if (!(units == 1 && "linear".equals(act))) {
+        throw new IllegalArgumentException(
+            "Loss " + name + " scores two classes with one linear output unit (labels 0/1"
+                + " become -1/1; the class is the score's sign, the probability column its"
+                + " sigmoid), but the output layer is " + head.description() + ". End the"
+                + " network with Dense(1)" + (units > 2 || "softmax".equals(act)
+                    ? ", or use categorical_hinge for " + units + " classes" : "") + ".");
+      }
+    } else if (loss.isBinary() && !(units == 1 && "sigmoid".equals(act))) {
       throw new IllegalArgumentException(
-          "Loss binary_crossentropy expects one sigmoid output unit (the probability of class"
+          "Loss " + name + " expects one sigmoid output unit (the probability of class"
               + " 1), but the output layer is " + head.description() + ". Use"
               + " categorical_crossentropy or sparse_categorical_crossentropy for " + units
               + " classes, or end the network with Dense(1, activation='sigmoid').");
     }
-    if (loss.isCrossEntropy() && !"binary_crossentropy".equals(loss.name())
+    if (loss.isClassification() && !loss.isBinary()
         && !("softmax".equals(act) && units >= 2)) {
       throw new IllegalArgumentException(
-          "Loss " + loss.name() + " expects a softmax output layer with one unit per class (at"
+          "Loss " + name + " expects a softmax output layer with one unit per class (at"
               + " least 2), but the output layer is " + head.description() + ". End the"
               + " network with Dense(k, activation='softmax'), or use binary_crossentropy for"
               + " one sigmoid unit.");
+    }
+    if ("poisson".equals(name) && !List.of("exponential", "softplus", "relu").contains(act)) {
+      throw new IllegalArgumentException(
+          "Loss poisson needs predictions > 0 (a rate; Keras computes y_pred - y_true *"
+              + " log(y_pred + 1e-7)), but the output layer is " + head.description()
+              + ", which can predict negative values. End the network with Dense(1,"
+              + " activation='exponential') or Dense(1, activation='softplus').");
     }
     return loss;
   }

@@ -61,7 +61,7 @@ final class Fitting {
         new RowConverter(0, rows.schema().apply(0).dataType(), 1, rows.schema().apply(1).dataType(),
             prep.expectedLength(), resolved.label(), p.getValidationSplit(), p.getSeed(),
             indicator == null ? -1 : 2,
-            ContractResolver.countLabels(resolved.compile().loss().distribution()));
+            ContractResolver.countLabels(resolved.compile().loss()));
     String expectedFrom = prep.expectedFrom();
     TrainingBlocks converted = TrainingBlocks.convert(rows, converter, workers,
         r -> r.problems(featuresCol, labelCol, prep.expectedLength(), expectedFrom,

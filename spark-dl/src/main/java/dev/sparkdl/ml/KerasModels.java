@@ -437,8 +437,8 @@ public final class KerasModels {
       optimizer = saved.optimizer();
       Loss l = saved.loss();
       boolean fits = classifier
-          ? l.isCrossEntropy() && (binary == "binary_crossentropy".equals(l.name()))
-          : !l.isCrossEntropy();
+          ? l.isCrossEntropy() && !l.fromLogits() && binary == l.isBinary()
+          : l.isRegression();
       loss = fits ? l : defaultLoss;
       List<String> m = new ArrayList<>();
       for (String x : saved.metrics()) {

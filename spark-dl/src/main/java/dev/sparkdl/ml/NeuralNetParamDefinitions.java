@@ -103,12 +103,16 @@ public final class NeuralNetParamDefinitions implements Serializable {
             + " a list of layers", s -> validLayers(s));
     loss = new Param<>(owner, "loss",
         "loss: categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy,"
-            + " mse, mae, huber, or auto (cross-entropy for classifiers from the output layer,"
+            + " binary_focal_crossentropy, categorical_focal_crossentropy, hinge, squared_hinge,"
+            + " categorical_hinge, kl_divergence, cosine_similarity, mse, mae, huber, log_cosh,"
+            + " mape, msle, poisson, Keras JSON {\"class_name\": \"BinaryCrossentropy\","
+            + " \"config\": {\"from_logits\": true}}, or auto (cross-entropy for classifiers from the output layer,"
             + " mse for regressors; nll, the distribution's negative log-likelihood, for"
             + " regressors whose distribution is not normal_fixed)",
         s -> "auto".equals(s) || "nll".equals(s) || validLoss(s));
     optimizer = new Param<>(owner, "optimizer",
-        "optimizer: sgd, adam, adamw, rmsprop, adagrad, adadelta, or Keras JSON"
+        "optimizer: sgd, adam, adamw, rmsprop, adagrad, adadelta, nadam, adamax, lion, ftrl,"
+            + " adafactor, or Keras JSON"
             + " {\"class_name\": \"Adam\", \"config\": {...}} with its arguments",
         s -> validOptimizer(s));
     learningRate = new DoubleParam(owner, "learningRate",

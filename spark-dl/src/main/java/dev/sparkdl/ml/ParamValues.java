@@ -9,7 +9,7 @@ final class ParamValues {
   private ParamValues() {}
 
   static String of(Loss loss) {
-    return "huber".equals(loss.name()) && loss.delta() != 1.0 ? loss.toJson() : loss.name();
+    return loss.isDefault() ? loss.name() : loss.toJson();
   }
 
   static String of(Optimizer o) {

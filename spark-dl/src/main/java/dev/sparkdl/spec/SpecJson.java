@@ -276,12 +276,12 @@ final class SpecJson {
   // ----- losses and optimizers -----
 
   static JsonNode lossTree(Loss loss) {
-    if (!"huber".equals(loss.name()) || loss.delta() == 1.0) {
+    if (loss.isDefault()) {
       return MAPPER.getNodeFactory().textNode(loss.name());
     }
     ObjectNode n = MAPPER.createObjectNode();
-    n.put("class_name", "Huber");
-    n.putObject("config").put("delta", loss.delta());
+    n.put("class_name", loss.className());
+    n.set("config", MAPPER.valueToTree(loss.config()));
     return n;
   }
 
@@ -338,14 +338,6 @@ final class SpecJson {
     // Keras 3 writes ema_momentum (0.99) and ema_overwrite_frequency even with use_ema=false
     if (!Boolean.TRUE.equals(c.optRaw("use_ema"))) {
       c.ignore("ema_momentum", "ema_overwrite_frequency");
-    }
-    if (!(o instanceof Optimizer.AdamW)) {
-      Object wd = c.optRaw("weight_decay");
-      if (wd instanceof Number n && n.doubleValue() != 0) {
-        throw new SpecException(
-            d.className() + ": weight_decay is only supported by AdamW. Received: weight_decay="
-                + wd);
-      }
     }
     c.finish();
     return schedule == null ? o : new Optimizer.Scheduled(o, schedule);

@@ -62,6 +62,23 @@ public class JobFileTest {
   }
 
   @Test
+  void theNewerLossesAndOptimizersParse() {
+    JobFile j = JobFile.parse(GOOD.replace("\"loss\": \"categorical_crossentropy\"",
+            "\"loss\": {\"class_name\": \"CategoricalFocalCrossentropy\", \"config\":"
+                + " {\"gamma\": 1.0, \"label_smoothing\": 0.1}}")
+        .replace("{\"class_name\": \"SGD\", \"config\": {\"learning_rate\": 0.1,"
+            + " \"momentum\": 0.9}}",
+            "{\"class_name\": \"Nadam\", \"config\": {\"clipnorm\": 1.0}}"));
+    assertEquals(dev.sparkdl.spec.Loss.of("categorical_focal_crossentropy")
+        .withFocal(0.25, 1.0, false).withLabelSmoothing(0.1), j.loss());
+    assertEquals(new Optimizer.Nadam(0.001, 0.9, 0.999, 1e-7,
+        new Optimizer.GradientOptions(0, 1.0, 0, 0)), j.optimizer());
+    assertEquals(Optimizer.named("lion"), JobFile.parse(GOOD.replace(
+        "{\"class_name\": \"SGD\", \"config\": {\"learning_rate\": 0.1,"
+            + " \"momentum\": 0.9}}", "\"lion\"")).optimizer());
+  }
+
+  @Test
   void unknownKeysSuggestTheNearestValidOne() {
     String m = fails(GOOD.replace("\"label\"", "\"lable\""));
     assertTrue(m.startsWith("Unknown key \"lable\" — did you mean \"label\"?"), m);

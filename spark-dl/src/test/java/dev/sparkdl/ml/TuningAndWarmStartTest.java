@@ -128,4 +128,31 @@ class TuningAndWarmStartTest {
         () -> other.fit(split[0]));
     assertTrue(e.getMessage().contains("initialModel was trained with another network"), e.getMessage());
   }
+
+  /**
+   * A newer optimizer's state (Adafactor's factored moments, whose arrays are not weight-shaped,
+   * with gradient clipping) is averaged across two workers, saved, loaded and
+   * continued: 1 + 1 epochs through save/load equal 2 epochs.
+   */
+  @Test
+  void warmStartCarriesTheNewOptimizersState() throws IOException {
+    Dataset<Row>[] split = iris();
+    for (String opt : new String[] {
+        "{\"class_name\": \"Adafactor\", \"config\": {\"learning_rate\": 0.05,"
+            + " \"clipnorm\": 1.0}}"}) {
+      NeuralNetClassifier c = new NeuralNetClassifier()
+          .setLayers(Sequential.of(Dense.units(8).activation("relu"),
+              Dense.units(3).activation("softmax")))
+          .setOptimizer(opt).setBatchSize(16).setNumWorkers(2).setSeed(5).setVerbose(0);
+      NeuralNetClassificationModel two = c.copy(new ParamMap()).setEpochs(2).fit(split[0]);
+      NeuralNetClassificationModel one = c.copy(new ParamMap()).setEpochs(1).fit(split[0]);
+      String path = dir.resolve("one" + opt.hashCode()).toString();
+      one.write().save(path);
+      NeuralNetClassificationModel resumed = c.copy(new ParamMap()).setEpochs(1)
+          .setInitialModel(NeuralNetClassificationModel.load(path)).fit(split[0]);
+      assertEquals(one.state().optimizer(), NeuralNetClassificationModel.load(path).state()
+          .optimizer(), opt + ": optimizer state through save/load");
+      assertEquals(two.weights(), resumed.weights(), opt + ": 1 + 1 epochs vs 2 epochs");
+    }
+  }
 }

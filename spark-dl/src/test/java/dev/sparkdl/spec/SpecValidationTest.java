@@ -40,8 +40,8 @@ class SpecValidationTest {
     assertTrue(m.contains("Unknown layer class_name 'Dence'. Known layers: Dense, Activation"), m);
     m = fails(() -> Loss.of("cross_entropy"));
     assertTrue(m.contains("Unknown loss 'cross_entropy'. Valid losses: categorical_crossentropy"), m);
-    m = fails(() -> Optimizer.named("adamax"));
-    assertTrue(m.contains("Unknown optimizer 'adamax'. Valid optimizers: sgd, adam"), m);
+    m = fails(() -> Optimizer.named("adamx"));
+    assertTrue(m.contains("Unknown optimizer 'adamx'. Valid optimizers: sgd, adam"), m);
     m = fails(() -> Metrics.check("f1"));
     assertTrue(m.contains("Unknown metric 'f1'. Valid metrics: accuracy, binary_accuracy, mse, mae"), m);
     m = fails(() -> Dense.units(2).kernelInitializer("orthogonl"));
