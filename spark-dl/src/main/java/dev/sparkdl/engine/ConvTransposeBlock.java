@@ -27,7 +27,6 @@ final class ConvTransposeBlock extends AbstractBlock {
   private final int[] in;
   private final int[] out;
   private final int[] offset;
-  private final long[] extension;
   private final Parameter weight;
   private final Parameter bias;
 
@@ -41,15 +40,12 @@ final class ConvTransposeBlock extends AbstractBlock {
     in = new int[] {inputShape.get(0), inputShape.get(1)};
     out = new int[2];
     offset = new int[2];
-    long[] ext = new long[2];
     for (int a = 0; a < 2; a++) {
       int k = spec.dilationRate().get(a) * (spec.kernelSize().get(a) - 1) + 1;
       int full = (in[a] - 1) * spec.strides().get(a) + k;
       out[a] = spec.outputLength(in[a], a);
       offset[a] = "same".equals(spec.padding()) ? Math.max(full - out[a], 0) / 2 : 0;
-      ext[a] = Math.max(0, out[a] + offset[a] - full);
     }
-    extension = ext;
     weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
         .optShape(new Shape(inputShape.get(2), spec.filters(), spec.kernelSize().get(0),
             spec.kernelSize().get(1))).build());
@@ -63,11 +59,17 @@ final class ConvTransposeBlock extends AbstractBlock {
     NDArray x = inputs.singletonOrThrow();
     NDArray w = store.getValue(weight, x.getDevice(), training);
     // the full transposed convolution as a convolution of the input with stride - 1 zeros
-    // between its values, padded by the dilated kernel - 1 on each side, with the kernel
-    // flipped and its channel axes swapped (PyTorch's conv_transpose is not bound in DJL)
+    // after each value, padded by the dilated kernel - 1 on each side, with the kernel flipped
+    // and its channel axes swapped (DJL does not bind PyTorch's conv_transpose); the zeros
+    // after the last value only add positions that the crop below removes
+    long[] d = x.getShape().getShape();
+    int sh = spec.strides().get(0);
+    int sw = spec.strides().get(1);
     NDArray u = x;
-    for (int a = 0; a < 2; a++) {
-      u = spread(u, 2 + a, spec.strides().get(a));
+    if (sh > 1 || sw > 1) {
+      u = x.reshape(d[0], d[1], d[2], 1, d[3], 1)
+          .pad(new Shape(0, sw - 1, 0, 0, 0, sh - 1), 0)
+          .reshape(d[0], d[1], d[2] * sh, d[3] * sw);
     }
     NDArray kernel = w.transpose(1, 0, 2, 3).flip(2, 3);
     long[] pad = new long[2];
@@ -77,43 +79,19 @@ final class ConvTransposeBlock extends AbstractBlock {
     NDArray full = x.getNDArrayInternal().convolution(u, kernel, null, new Shape(1, 1),
         new Shape(pad), new Shape(spec.dilationRate().get(0), spec.dilationRate().get(1)), 1)
         .singletonOrThrow();
-    for (int a = 0; a < 2; a++) {
-      if (extension[a] > 0) {
-        long[] d = full.getShape().getShape();
-        d[2 + a] = extension[a];
-        full = full.concat(full.getManager().zeros(new Shape(d), full.getDataType()), 2 + a);
-      }
+    // crop from the offset to the output length, zeros where that reaches past the full output
+    long[] f = full.getShape().getShape();
+    long endH = Math.min(offset[0] + out[0], f[2]);
+    long endW = Math.min(offset[1] + out[1], f[3]);
+    NDArray y = full.get(":, :, " + offset[0] + ":" + endH + ", " + offset[1] + ":" + endW);
+    if (endH < offset[0] + out[0] || endW < offset[1] + out[1]) {
+      y = y.pad(new Shape(0, offset[1] + out[1] - endW, 0, offset[0] + out[0] - endH), 0);
     }
-    NDArray y = full.get(":, :, " + offset[0] + ":" + (offset[0] + out[0]) + ", " + offset[1]
-        + ":" + (offset[1] + out[1]));
     if (bias != null) {
       y = y.add(store.getValue(bias, x.getDevice(), training)
           .reshape(1, spec.filters(), 1, 1));
     }
     return new NDList(y);
-  }
-
-  /** Puts {@code stride - 1} zeros between consecutive values along {@code axis}. */
-  private static NDArray spread(NDArray x, int axis, int stride) {
-    if (stride == 1) {
-      return x;
-    }
-    long[] d = x.getShape().getShape();
-    long n = d[axis];
-    NDArray one = x.expandDims(axis + 1);
-    long[] zeros = one.getShape().getShape();
-    zeros[axis + 1] = stride - 1;
-    NDArray both = one.concat(x.getManager().zeros(new Shape(zeros), x.getDataType()), axis + 1);
-    d[axis] = n * stride;
-    return both.reshape(new Shape(d)).get(sliceAlong(d.length, axis, (n - 1) * stride + 1));
-  }
-
-  private static String sliceAlong(int rank, int axis, long length) {
-    StringBuilder s = new StringBuilder();
-    for (int a = 0; a < rank; a++) {
-      s.append(a == 0 ? "" : ", ").append(a == axis ? "0:" + length : ":");
-    }
-    return s.toString();
   }
 
   @Override

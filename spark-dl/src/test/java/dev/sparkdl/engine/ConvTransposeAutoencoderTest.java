@@ -97,7 +97,7 @@ class ConvTransposeAutoencoderTest {
         new Optimizer.Adam(0.01, 0.9, 0.999, 1e-7), List.of());
     double heldOut;
     try (Network net = Network.create(autoencoder, compile, 3)) {
-      int batch = 64;
+      int batch = 100;
       for (int epoch = 0; epoch < 12; epoch++) {
         for (int from = 0; from + batch <= train; from += batch) {
           float[] x = flat(all, from, from + batch);
