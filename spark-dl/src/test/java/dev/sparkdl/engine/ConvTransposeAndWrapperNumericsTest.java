@@ -424,4 +424,28 @@ class ConvTransposeAndWrapperNumericsTest {
           java.util.Arrays.copyOfRange(conv, s * per, (s + 1) * per), 1e-5f, "frame " + s);
     }
   }
+
+  @Test
+  void timeDistributedWeightlessLayersWorkPerStep() {
+    float[] x = new float[3 * 4 * 4 * 1];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i;
+    }
+    // MaxPooling2D(2) on each 4x4 frame: the maxima of its four 2x2 blocks
+    float[] pooled = run(TimeDistributed.of(dev.sparkdl.spec.Pooling.max2D(2, 2)),
+        List.of(3, 4, 4, 1), List.of(), x, 1);
+    float[] want = new float[3 * 4];
+    for (int s = 0; s < 3; s++) {
+      for (int b = 0; b < 4; b++) {
+        int base = s * 16 + (b / 2) * 8 + (b % 2) * 2;
+        want[s * 4 + b] = base + 5;
+      }
+    }
+    assertArrayEquals(want, pooled, 0f);
+    // Flatten and (at inference) Dropout per step keep the values in order
+    assertArrayEquals(x, run(TimeDistributed.of(Flatten.of()), List.of(3, 4, 4, 1), List.of(),
+        x, 1), 0f);
+    assertArrayEquals(x, run(TimeDistributed.of(dev.sparkdl.spec.Dropout.rate(0.5)),
+        List.of(3, 16), List.of(), x, 1), 0f);
+  }
 }
