@@ -24,8 +24,13 @@ import dev.sparkdl.spec.ActivationLayer;
 import dev.sparkdl.spec.OutputHead;
 import dev.sparkdl.spec.BatchNormalization;
 import dev.sparkdl.spec.Conv1D;
+import dev.sparkdl.spec.Bidirectional;
 import dev.sparkdl.spec.Conv2D;
 import dev.sparkdl.spec.Cropping;
+import dev.sparkdl.spec.Conv2DTranspose;
+import dev.sparkdl.spec.DepthwiseConv2D;
+import dev.sparkdl.spec.SeparableConv;
+import dev.sparkdl.spec.TimeDistributed;
 import dev.sparkdl.spec.Dense;
 import dev.sparkdl.spec.Dropout;
 import dev.sparkdl.spec.Embedding;
@@ -98,7 +103,7 @@ final class NetworkBuilder {
       int valuesPerSample) {}
 
   /** A layer's block and, once initialised, how its parameters map to Keras. */
-  private record Part(int layer, Block block, List<KerasWeight> keras,
+  record Part(int layer, Block block, List<KerasWeight> keras,
       WeightConverter converter, List<String> names) {}
 
   private NetworkBuilder() {}
@@ -242,6 +247,25 @@ final class NetworkBuilder {
         float scale = (float) r.scale();
         float offset = (float) r.offset();
         body.add(lambda(x -> x.mul(scale).add(offset), "rescaling"));
+      } else if (layer instanceof Conv2DTranspose c) {
+        activation = c.activation();
+        List<Integer> in = toChannelsLast(body, c.dataFormat(), shape);
+        Convolutions.transposed(body, parts, i, c, in);
+        backToChannelsFirst(body, c.dataFormat(), 2);
+      } else if (layer instanceof DepthwiseConv2D c) {
+        activation = c.activation();
+        List<Integer> in = toChannelsLast(body, c.dataFormat(), shape);
+        Convolutions.depthwise(body, parts, i, c, in);
+        backToChannelsFirst(body, c.dataFormat(), 2);
+      } else if (layer instanceof SeparableConv c) {
+        activation = c.activation();
+        List<Integer> in = toChannelsLast(body, c.dataFormat(), shape);
+        Convolutions.separable(body, parts, i, c, in);
+        backToChannelsFirst(body, c.dataFormat(), c.rank());
+      } else if (layer instanceof Bidirectional b) {
+        Wrappers.bidirectional(body, parts, i, b, shape, rnd);
+      } else if (layer instanceof TimeDistributed t) {
+        Wrappers.timeDistributed(body, parts, i, t, shape, manager, rnd, sampling);
       } else if (CUSTOM.containsKey(layer.className())) {
         LayerBuilder lb = CUSTOM.get(layer.className());
         Block b = lb.build(layer, shape);
@@ -329,6 +353,12 @@ final class NetworkBuilder {
       return e.rules();
     } else if (layer instanceof Recurrent r) {
       return r.rules();
+    } else if (layer instanceof Conv2DTranspose c) {
+      return c.rules();
+    } else if (layer instanceof DepthwiseConv2D c) {
+      return c.rules();
+    } else if (layer instanceof SeparableConv c) {
+      return c.rules();
     }
     return WeightRules.NONE;
   }
@@ -384,7 +414,7 @@ final class NetworkBuilder {
    *
    * @return the layer's input shape, channels-last
    */
-  private static List<Integer> toChannelsLast(SequentialBlock body, String format,
+  static List<Integer> toChannelsLast(SequentialBlock body, String format,
       List<Integer> shape) {
     if (!"channels_first".equals(format)) {
       return shape;
@@ -394,14 +424,14 @@ final class NetworkBuilder {
     return Shapes.channelsLast(shape);
   }
 
-  private static void backToChannelsFirst(SequentialBlock body, String format, int rank) {
+  static void backToChannelsFirst(SequentialBlock body, String format, int rank) {
     if ("channels_first".equals(format)) {
       int[] axes = rank == 2 ? new int[] {0, 3, 1, 2} : new int[] {0, 2, 1};
       body.add(lambda(x -> x.transpose(axes), "to_channels_first"));
     }
   }
 
-  private static Part permuted(int layer, Block b, boolean bias,
+  static Part permuted(int layer, Block b, boolean bias,
       int[] kernelShape, int[] axes, String kernelInit, int units, String biasInit) {
     int[] biasShape = {units};
     if (bias) {
@@ -560,7 +590,7 @@ final class NetworkBuilder {
         : Pool.avgPool1d(cf, k, st, pd, false, true);
   }
 
-  private static void recurrent(SequentialBlock body, List<Part> parts, int i, Recurrent r,
+  static void recurrent(SequentialBlock body, List<Part> parts, int i, Recurrent r,
       List<Integer> shape, Supplier<SplittableRandom> rnd) {
     Block b;
     if (!r.isStandard()) {
@@ -601,7 +631,7 @@ final class NetworkBuilder {
   }
 
   /** Pads channels-first spatial axes (from {@code firstAxis}) where {@code extra} says. */
-  private static void addPadding(SequentialBlock body, int[][] extra, int firstAxis, float value) {
+  static void addPadding(SequentialBlock body, int[][] extra, int firstAxis, float value) {
     boolean any = false;
     for (int[] e : extra) {
       any |= e != null && (e[0] > 0 || e[1] > 0);
@@ -645,7 +675,7 @@ final class NetworkBuilder {
     return new Shape(d);
   }
 
-  private static Shape batched(long batch, List<Integer> shape) {
+  static Shape batched(long batch, List<Integer> shape) {
     long[] dims = new long[shape.size() + 1];
     dims[0] = batch;
     for (int i = 0; i < shape.size(); i++) {
@@ -654,7 +684,7 @@ final class NetworkBuilder {
     return new Shape(dims);
   }
 
-  private static Block lambda(Function<NDArray, NDArray> f, String name) {
+  static Block lambda(Function<NDArray, NDArray> f, String name) {
     return new LambdaBlock(list -> new NDList(f.apply(list.singletonOrThrow())), name);
   }
 }

@@ -140,6 +140,37 @@ interface WeightConverter {
     }
   }
 
+  /** Several layers' converters one after the other (a wrapped network's layers). */
+  final class Concat implements WeightConverter {
+    private final List<LayerWeights> layers;
+
+    Concat(List<LayerWeights> layers) {
+      this.layers = List.copyOf(layers);
+    }
+
+    @Override
+    public List<float[]> toKeras(List<float[]> djl) {
+      List<float[]> out = new ArrayList<>();
+      int p = 0;
+      for (LayerWeights l : layers) {
+        out.addAll(l.converter().toKeras(djl.subList(p, p + l.paramCount())));
+        p += l.paramCount();
+      }
+      return out;
+    }
+
+    @Override
+    public List<float[]> fromKeras(List<float[]> keras) {
+      List<float[]> out = new ArrayList<>();
+      int k = 0;
+      for (LayerWeights l : layers) {
+        out.addAll(l.converter().fromKeras(keras.subList(k, k + l.keras().size())));
+        k += l.keras().size();
+      }
+      return out;
+    }
+  }
+
   static float[] transpose(float[] v, int rows, int cols) {
     return FlatArrays.transpose(v, rows, cols);
   }

@@ -301,7 +301,9 @@ public final class KerasExport {
           int count = weightCount(l);
           if (count < 0) {
             throw new IllegalArgumentException("Layer " + i + " (" + l.className() + ") cannot"
-                + " be exported to .keras: its weights have no known Keras layout.");
+                + " be exported to .keras: spark-dl does not write this layer's weights in the"
+                + " .keras file layout yet. The fitted model saves and loads in spark-dl's own"
+                + " format; Network.kerasWeights() gives its arrays in Keras' order and shapes.");
           }
           if (w + count > weights.size()) {
             throw new IllegalArgumentException("The weights end before layer " + i + " ("

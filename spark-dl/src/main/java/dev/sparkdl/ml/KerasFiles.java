@@ -273,10 +273,18 @@ final class KerasFiles {
       }
       into.addAll(ordered.values());
     }
+    List<Group> subs = new ArrayList<>();
     for (Node c : g) {
       if (c instanceof Group sub && !"vars".equals(c.getName())) {
-        collectVars(sub, into);
+        subs.add(sub);
       }
+    }
+    // Bidirectional: Keras' order is the forward layer's weights, then the backward layer's,
+    // whatever order the file lists the two groups in
+    subs.sort(java.util.Comparator.comparingInt(
+        sub -> "forward_layer".equals(sub.getName()) ? 0 : 1));
+    for (Group sub : subs) {
+      collectVars(sub, into);
     }
   }
 

@@ -77,6 +77,18 @@ public final class LayerTypes {
     READERS.put("GaussianNoise", GaussianNoise::read);
     READERS.put("GaussianDropout", GaussianDropout::read);
     READERS.put("AlphaDropout", AlphaDropout::read);
+    READERS.put("Conv2DTranspose", Conv2DTranspose::read);
+    READERS.put("DepthwiseConv2D", DepthwiseConv2D::read);
+    READERS.put("SeparableConv1D", SeparableConv.reader(1));
+    READERS.put("SeparableConv2D", SeparableConv.reader(2));
+    READERS.put("Bidirectional", Bidirectional::read);
+    READERS.put("TimeDistributed", TimeDistributed::read);
+    // Keras 2's aliases of these
+    ALIASES.put("Convolution2DTranspose", Conv2DTranspose::read);
+    ALIASES.put("Deconvolution2D", Conv2DTranspose::read);
+    ALIASES.put("Deconv2D", Conv2DTranspose::read);
+    ALIASES.put("SeparableConvolution1D", SeparableConv.reader(1));
+    ALIASES.put("SeparableConvolution2D", SeparableConv.reader(2));
     BUILT_IN.addAll(READERS.keySet());
     for (LayerProvider p : java.util.ServiceLoader.load(LayerProvider.class)) {
       if (READERS.containsKey(p.className())) {

@@ -95,6 +95,15 @@ public record OutputHead(
     if (layer instanceof Conv1D c) {
       return c.activation();
     }
+    if (layer instanceof Conv2DTranspose c) {
+      return c.activation();
+    }
+    if (layer instanceof DepthwiseConv2D c) {
+      return c.activation();
+    }
+    if (layer instanceof SeparableConv c) {
+      return c.activation();
+    }
     return null;
   }
 

@@ -46,6 +46,12 @@ public record WeightRules(Map<String, Regularizer> regularizers,
   /** Keras 1's argument prefixes for the recurrent layers. */
   static final Map<String, String> KERAS1_RECURRENT =
       ordered("kernel", "W", "recurrent_kernel", "U", "bias", "b");
+  /** DepthwiseConv2D's weights and their Keras argument prefixes. */
+  static final Map<String, String> DEPTHWISE_BIAS =
+      ordered("depthwise_kernel", "depthwise", "bias", "bias");
+  /** SeparableConv1D's and SeparableConv2D's weights and their Keras argument prefixes. */
+  static final Map<String, String> SEPARABLE = ordered("depthwise_kernel", "depthwise",
+      "pointwise_kernel", "pointwise", "bias", "bias");
   /** Embedding's weight and its Keras 2/3 argument prefix. */
   static final Map<String, String> EMBEDDINGS = ordered("embeddings", "embeddings");
   /** Keras 1's argument prefix for Embedding. */

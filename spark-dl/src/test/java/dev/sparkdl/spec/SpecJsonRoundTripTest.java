@@ -91,7 +91,30 @@ class SpecJsonRoundTripTest {
                 .constraint("kernel", WeightRules.Constraint.maxNorm(2))),
             Recurrent.lstm(4).rules(WeightRules.NONE.regularizer("recurrent_kernel",
                 new WeightRules.Regularizer(0.1, 0.2)).constraint("bias",
-                WeightRules.Constraint.nonNeg())));
+                WeightRules.Constraint.nonNeg())),
+            Conv2DTranspose.filters(8),
+            Conv2DTranspose.filters(4).kernelSize(4, 3).strides(2, 2).padding("same")
+                .outputPadding(1, 0).activation("sigmoid").useBias(false)
+                .dataFormat("channels_first")
+                .rules(WeightRules.NONE.regularizer("kernel", WeightRules.Regularizer.l2(0.1))),
+            DepthwiseConv2D.kernelSize(3, 3),
+            DepthwiseConv2D.kernelSize(5, 3).strides(2, 2).padding("same").depthMultiplier(3)
+                .dilationRate(1, 1).activation("relu").dataFormat("channels_first")
+                .rules(WeightRules.NONE.constraint("depthwise_kernel",
+                    WeightRules.Constraint.nonNeg())),
+            SeparableConv.conv2D(16, 3, 3),
+            SeparableConv.conv2D(4, 3, 3).strides(2, 2).padding("same").depthMultiplier(2)
+                .activation("relu").rules(WeightRules.NONE.regularizer("pointwise_kernel",
+                    WeightRules.Regularizer.l1(0.01))),
+            SeparableConv.conv1D(8, 5),
+            SeparableConv.conv1D(8, 3).padding("same").dilationRate(2).useBias(false),
+            Bidirectional.of(Recurrent.lstm(8)),
+            Bidirectional.of(Recurrent.gru(4).returnSequences(true).goBackwards(true))
+                .mergeMode("ave"),
+            new Bidirectional(Recurrent.simpleRnn(3), "mul"),
+            TimeDistributed.of(Dense.units(4).activation("relu")),
+            TimeDistributed.of(Conv2D.filters(2).padding("same")),
+            TimeDistributed.of(Bidirectional.of(Recurrent.lstm(2)).mergeMode("sum")));
     Stream<LayerSpec> initializers =
         Initializers.NAMES.stream().map(n -> Dense.units(2).kernelInitializer(n));
     return Stream.of(activations, others, initializers).flatMap(s -> s);
