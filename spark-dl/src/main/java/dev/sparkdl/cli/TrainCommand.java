@@ -115,7 +115,7 @@ final class TrainCommand implements Callable<Integer> {
     r.put("train", last);
     if (test != null) {
       r.put("test", TestSetMetrics.of(Cli.transform(fitted, test), label, jf.classification(),
-          model instanceof dev.sparkdl.ml.NeuralNetRegressionModel reg ? reg : null));
+          model instanceof dev.sparkdl.ml.NeuralNetRegressionModel reg ? reg : null, model));
     }
     r.put("workers", model.state().rounds().isEmpty() ? 0
         : model.state().rounds().get(0).tasks().size());

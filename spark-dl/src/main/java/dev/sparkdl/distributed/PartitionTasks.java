@@ -31,7 +31,7 @@ final class PartitionTasks {
     int k = plan.averagingFrequency();
     int from = Math.min(in.round() * k, batches.count());
     int to = Math.min(from + k, batches.count());
-    BatchStats stats = new BatchStats(plan.compile().metrics().size());
+    BatchStats stats = new BatchStats(0);
     if (from == to) {
       return new RoundResult(partition, 0, stats, null, null, 0,
           timing(partition, 0, 0, 0, start));
@@ -72,7 +72,7 @@ final class PartitionTasks {
   static BatchStats evaluate(TrainingPlan plan, WeightSnapshot weights, Iterator<PartitionData> it) {
     PartitionData data = it.next();
     PartitionData.Split val = data.validation();
-    BatchStats stats = new BatchStats(plan.compile().metrics().size());
+    BatchStats stats = new BatchStats(0);
     if (val.rows() == 0) {
       return stats;
     }

@@ -26,44 +26,66 @@ final class LossFunction {
    * @return the mean loss, a scalar
    */
   NDArray compute(NDArray z, NDArray y) {
+    return perSample(z, y).mean();
+  }
+
+  /**
+   * Keras' reduction {@code sum_over_batch_size} with sample weights: the per-sample losses
+   * times the weights, summed and divided by the batch size (not by the weights' sum).
+   *
+   * @param z pre-activation outputs, (n, k)
+   * @param y targets
+   * @param w the rows' weights, (n), or null for the plain mean
+   * @return the weighted loss, a scalar
+   */
+  NDArray compute(NDArray z, NDArray y, NDArray w) {
+    if (w == null) {
+      return compute(z, y);
+    }
+    NDArray l = perSample(z, y);
+    return l.mul(w).sum().div((float) l.getShape().get(0));
+  }
+
+  /** The loss of each row, (n): Keras' per-sample value (a mean over the outputs). */
+  private NDArray perSample(NDArray z, NDArray y) {
     switch (loss.name()) {
       case "categorical_crossentropy", "sparse_categorical_crossentropy" -> {
         NDArray logp =
             "softmax".equals(head)
                 ? z.logSoftmax(-1)
                 : ActivationFunctions.apply(head, z).clip(EPS, 1 - EPS).log();
-        return y.mul(logp).sum(new int[] {-1}).mean().neg();
+        return y.mul(logp).sum(new int[] {-1}).neg();
       }
       case "binary_crossentropy" -> {
         if ("sigmoid".equals(head)) {
           // max(z, 0) - z * y + log(1 + exp(-|z|))
-          return z.maximum(0f).sub(z.mul(y)).add(z.abs().neg().exp().add(1f).log()).mean();
+          return rows(z.maximum(0f).sub(z.mul(y)).add(z.abs().neg().exp().add(1f).log()));
         }
         NDArray p = ActivationFunctions.apply(head, z).clip(EPS, 1 - EPS);
-        return y.mul(p.log()).add(y.neg().add(1f).mul(p.neg().add(1f).log())).mean().neg();
+        return rows(y.mul(p.log()).add(y.neg().add(1f).mul(p.neg().add(1f).log()))).neg();
       }
       case "mse" -> {
-        return ActivationFunctions.apply(head, z).sub(y).square().mean();
+        return rows(ActivationFunctions.apply(head, z).sub(y).square());
       }
       case "mae" -> {
-        return ActivationFunctions.apply(head, z).sub(y).abs().mean();
+        return rows(ActivationFunctions.apply(head, z).sub(y).abs());
       }
       case "huber" -> {
         float delta = (float) loss.delta();
         NDArray a = ActivationFunctions.apply(head, z).sub(y).abs();
         NDArray q = a.minimum(delta);
-        return q.square().mul(0.5f).add(a.sub(q).mul(delta)).mean();
+        return rows(q.square().mul(0.5f).add(a.sub(q).mul(delta)));
       }
       case "normal_nll" -> {
         NDArray mu = z.get(":, 0:1");
         NDArray sigma = softplus(z.get(":, 1:2")).add(SIGMA_FLOOR);
         // log σ + (y − μ)² / (2σ²) + ½ log 2π
-        return sigma.log().add(y.sub(mu).square().div(sigma.square().mul(2f)))
-            .add(HALF_LOG_TWO_PI).mean();
+        return rows(sigma.log().add(y.sub(mu).square().div(sigma.square().mul(2f)))
+            .add(HALF_LOG_TWO_PI));
       }
       case "poisson_nll" -> {
         // rate − y log(rate) + lgamma(y + 1), with log(rate) = u read directly
-        return z.exp().sub(y.mul(z)).add(logFactorial(y)).mean();
+        return rows(z.exp().sub(y.mul(z)).add(logFactorial(y)));
       }
       case "negative_binomial_nll" -> {
         // r = 1/α, log p = lgamma(y + r) − lgamma(r) − lgamma(y + 1) + r log(r / (r + μ))
@@ -75,7 +97,7 @@ final class LossFunction {
         NDArray logRMu = logAddExp(logR, logMu);
         NDArray logP = y.add(r).gammaln().sub(r.gammaln()).sub(logFactorial(y))
             .add(r.mul(logR.sub(logRMu))).add(y.mul(logMu.sub(logRMu)));
-        return logP.mean().neg();
+        return rows(logP).neg();
       }
       case "zero_inflated_poisson_nll" -> {
         // y = 0: log(π + (1 − π) e^(−λ)); y > 0: log(1 − π) + y log λ − λ − lgamma(y + 1),
@@ -88,7 +110,7 @@ final class LossFunction {
         NDArray zero = logAddExp(logPi, log1mPi.sub(rate));
         NDArray positive = log1mPi.add(y.mul(logRate)).sub(rate).sub(logFactorial(y));
         NDArray isZero = y.eq(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-        return isZero.mul(zero).add(isZero.neg().add(1f).mul(positive)).mean().neg();
+        return rows(isZero.mul(zero).add(isZero.neg().add(1f).mul(positive))).neg();
       }
       case "mixture_normal_nll" -> {
         // −log Σ_k w_k N(y; μ_k, σ_k), w = softmax(logits), by log-sum-exp
@@ -100,7 +122,7 @@ final class LossFunction {
             .sub(HALF_LOG_TWO_PI);
         NDArray t = logW.add(logN);
         NDArray max = t.max(new int[] {1}, true).stopGradient();
-        return t.sub(max).exp().sum(new int[] {1}, true).log().add(max).mean().neg();
+        return rows(t.sub(max).exp().sum(new int[] {1}, true).log().add(max)).neg();
       }
       default -> throw new IllegalArgumentException("unknown loss " + loss.name());
     }
@@ -130,6 +152,11 @@ final class LossFunction {
   /** @return target values per sample for a network of {@code outputs} output values */
   int targetSize(int outputs) {
     return loss.distribution() != null ? 1 : outputs;
+  }
+
+  /** The mean over the last axis: one value per row, (n). */
+  private static NDArray rows(NDArray a) {
+    return a.mean(new int[] {-1});
   }
 
   /** The added floor on the normal head's standard deviation. */

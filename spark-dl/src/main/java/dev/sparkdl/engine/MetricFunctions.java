@@ -15,18 +15,23 @@ import java.util.List;
 final class MetricFunctions {
   private final List<String> names;
   private final String distribution;
+  private final MetricStatistics layout;
 
   /**
    * @param names canonical metric names
    * @param distribution the likelihood head's distribution (for nll and coverage), or null
+   * @param layout where each metric's sums go (the whole-epoch metrics: {@link
+   *     MetricStatistics#accumulate})
    */
-  MetricFunctions(List<String> names, String distribution) {
+  MetricFunctions(List<String> names, String distribution, MetricStatistics layout) {
     this.names = List.copyOf(names);
     this.distribution = distribution;
+    this.layout = layout;
   }
 
+  /** @return the number of sums */
   int size() {
-    return names.size();
+    return layout.size();
   }
 
   /**
@@ -34,24 +39,34 @@ final class MetricFunctions {
    * @param p what the metrics compare with the targets (the activated outputs or the
    *     distribution's mean)
    * @param y the targets
-   * @param out receives one sum per metric
+   * @param w the rows' weights, or null (the metrics are not weighted; see {@code
+   *     Network.evaluate})
+   * @param out receives the sums, laid out by {@link MetricStatistics}
    */
-  void sums(NDArray z, NDArray p, NDArray y, double[] out) {
+  void sums(NDArray z, NDArray p, NDArray y, float[] w, double[] out) {
     long k = p.getShape().get(p.getShape().dimension() - 1);
+    if (layout.needsRows()) {
+      layout.accumulate(p.toFloatArray(), y.toFloatArray(), w,
+          Math.toIntExact(p.getShape().get(0)), out);
+    }
     float[] raw = null;
     float[] target = null;
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
+      if (!layout.isPerSample(i)) {
+        continue;
+      }
+      int at = layout.offset(i);
       if (name.equals("nll") || name.startsWith("coverage")) {
         if (raw == null) {
           raw = z.toFloatArray();
           target = y.toFloatArray();
         }
-        out[i] = name.equals("nll") ? nllSum(raw, target)
+        out[at] = name.equals("nll") ? nllSum(raw, target)
             : coverageSum(raw, target, dev.sparkdl.spec.Metrics.coverageLevel(name));
         continue;
       }
-      out[i] =
+      out[at] =
           switch (name) {
             case "accuracy" ->
                 k == 1

@@ -89,9 +89,11 @@ final class ContractResolver {
         .filter(dev.sparkdl.spec.Metrics::isClassification).findFirst().orElse(null);
     if (!classifier && classification != null) {
       throw new IllegalArgumentException(
-          "Metric '" + classification + "' is for classifiers; NeuralNetRegressor reports mse and mae. Use"
-              + " setMetrics(\"mse\", \"mae\") or NeuralNetClassifier.");
+          "Metric '" + dev.sparkdl.spec.Metrics.historyName(classification) + "' is for"
+              + " classifiers; NeuralNetRegressor reports mse, mae, root_mean_squared_error and"
+              + " r2_score. Use setMetrics(\"mse\", \"mae\") or NeuralNetClassifier.");
     }
+    checkMetricHeads(metrics, head, classifier);
     CompileOptions compile = new CompileOptions(loss, opt, metrics);
 
     LabelMode label;
@@ -183,6 +185,46 @@ final class ContractResolver {
   /** @return the likelihood head a regressor's params describe */
   static OutputDistribution outputDistribution(DistributionParams<?> p) {
     return OutputDistribution.of(p.getDistribution(), p.getMixtureComponents());
+  }
+
+  /**
+   * The whole-epoch metrics against the head: auc, precision and recall need a binary view
+   * (sigmoid outputs, flattened, or a 2-unit softmax), the top-k accuracies a softmax over
+   * classes, root_mean_squared_error and r2_score a regressor.
+   */
+  static void checkMetricHeads(List<String> metrics, OutputHead head, boolean classifier) {
+    for (String m : metrics) {
+      dev.sparkdl.spec.MetricSpec s = dev.sparkdl.spec.MetricSpec.parse(m);
+      if (s == null) {
+        continue;
+      }
+      String headText = head.description() + " (" + head.units() + " "
+          + head.activation() + " unit" + (head.units() == 1 ? "" : "s") + ")";
+      if (s.isBinary() && !("sigmoid".equals(head.activation())
+          || "softmax".equals(head.activation()) && head.units() == 2)) {
+        throw new IllegalArgumentException("Metric '" + s.name() + "' scores a binary"
+            + " classifier: one sigmoid unit (binary_crossentropy), several sigmoid units"
+            + " (multi-label, flattened as Keras' multi_label=False) or a 2-unit softmax; the"
+            + " output head is " + headText + ". For more classes use f1_score (with average"
+            + " \"macro\" or \"weighted\") or top_k_categorical_accuracy.");
+      }
+      if (s.isTopK() && !("softmax".equals(head.activation()) && head.units() >= 2)) {
+        throw new IllegalArgumentException("Metric '" + s.name() + "' ranks the classes of a"
+            + " softmax head of 2 or more units; the output head is " + headText + ". Use"
+            + " accuracy or auc for one sigmoid unit.");
+      }
+      if (s.isClassification() && classifier && !"sigmoid".equals(head.activation())
+          && !"softmax".equals(head.activation())) {
+        throw new IllegalArgumentException("Metric '" + s.name() + "' reads class"
+            + " probabilities, but the output head is " + headText + ". End the network with"
+            + " Activation(\"sigmoid\") or Activation(\"softmax\").");
+      }
+      if (!s.isClassification() && classifier) {
+        throw new IllegalArgumentException("Metric '" + s.name() + "' is for regressors"
+            + " (NeuralNetRegressor); a classifier reports accuracy, auc, precision, recall,"
+            + " f1_score or top_k_categorical_accuracy. Remove it or use mse.");
+      }
+    }
   }
 
   /**
