@@ -185,6 +185,12 @@ final class TrainCommand implements Callable<Integer> {
     if (f.callbacks() != null) {
       fit("callbacks", () -> nn.setCallbacks(f.callbacks()));
     }
+    if (f.weightCol() != null) {
+      fit("weightCol", () -> nn.setWeightCol(f.weightCol()));
+    }
+    if (f.classWeight() != null) {
+      fit("classWeight", () -> nn.setClassWeight(f.classWeight()));
+    }
     if (nn instanceof NeuralNetRegressor r) {
       if (f.distribution() != null) {
         fit("distribution", () -> r.setDistribution(f.distribution()));

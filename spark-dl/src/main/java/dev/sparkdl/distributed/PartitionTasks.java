@@ -54,7 +54,7 @@ final class PartitionTasks {
           net.setLearningRate(schedule.at(iteration++) * in.scheduleFactor());
         }
         int n = batches.fill(b);
-        stats.merge(net.trainBatch(batches.x(), batches.y(), n));
+        stats.merge(net.trainBatch(batches.x(), batches.y(), batches.w(), n));
         samples += n;
       }
       long t2 = System.nanoTime();
@@ -83,15 +83,20 @@ final class PartitionTasks {
       int d = val.x().width();
       int t = plan.label().targetWidth();
       int bs = plan.evalBatchSize();
+      boolean weighted = val.y().weighted(plan.label());
       for (int from = 0; from < val.rows(); from += bs) {
         int n = Math.min(bs, val.rows() - from);
         float[] x = new float[n * d];
         float[] y = new float[n * t];
+        float[] w = weighted ? new float[n] : null;
         for (int i = 0; i < n; i++) {
           val.x().copyRow(from + i, x, i * d);
           val.y().writeTarget(plan.label(), from + i, y, i * t);
+          if (weighted) {
+            w[i] = val.y().weight(plan.label(), from + i);
+          }
         }
-        stats.merge(net.evaluate(x, y, n));
+        stats.merge(net.evaluate(x, y, w, n));
       }
     }
     return stats;

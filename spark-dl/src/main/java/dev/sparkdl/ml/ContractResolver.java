@@ -60,6 +60,49 @@ final class ContractResolver {
     }
   }
 
+  /** weightCol: a numeric column other than the features and the label. */
+  static void checkWeightCol(NeuralNetParams p, StructType schema, String featuresCol,
+      String labelCol) {
+    String col = p.getWeightCol();
+    if (col == null) {
+      return;
+    }
+    if (!Arrays.asList(schema.fieldNames()).contains(col)) {
+      throw new IllegalArgumentException("weightCol '" + col + "' is not a column. Columns: "
+          + String.join(", ", schema.fieldNames()) + ". Add a numeric column of sample weights or"
+          + " clear weightCol (setWeightCol(null)).");
+    }
+    if (!(schema.apply(col).dataType() instanceof NumericType)) {
+      throw new IllegalArgumentException("weightCol '" + col + "' must be a numeric column of"
+          + " sample weights (finite, >= 0); it is " + schema.apply(col).dataType().simpleString()
+          + ". Cast it, e.g. withColumn(\"" + col + "\", col(\"" + col + "\").cast(\"double\")).");
+    }
+    if (col.equals(featuresCol) || col.equals(labelCol)) {
+      throw new IllegalArgumentException("weightCol '" + col + "' is the "
+          + (col.equals(labelCol) ? "label" : "features") + " column; give a column of sample"
+          + " weights.");
+    }
+  }
+
+  /** classWeight: a classifier's, its class indices below the class count. */
+  static void checkClassWeight(NeuralNetParams p, boolean classifier, LabelMode label) {
+    java.util.Map<Integer, Double> w = p.getClassWeight();
+    if (w.isEmpty()) {
+      return;
+    }
+    if (!classifier) {
+      throw new IllegalArgumentException("classWeight weighs the classes of a classifier;"
+          + " NeuralNetRegressor has none. Use weightCol for per-row weights, or clear"
+          + " classWeight.");
+    }
+    int top = java.util.Collections.max(w.keySet());
+    if (top >= label.classes()) {
+      throw new IllegalArgumentException("classWeight has class " + top + ", but the network"
+          + " predicts " + label.classes() + " classes (indices 0 .. " + (label.classes() - 1)
+          + "). Received: classWeight=" + w + ". Remove the class or widen the output layer.");
+    }
+  }
+
   static Resolved resolve(
       NeuralNetParams p, StructType schema, boolean classifier, String featuresCol,
       String labelCol) {
@@ -67,6 +110,7 @@ final class ContractResolver {
     StructField features = ColumnChecks.features(schema, featuresCol);
     StructField labelField = ColumnChecks.label(schema, labelCol, classifier);
     checkValidationIndicator(p, schema);
+    checkWeightCol(p, schema, featuresCol, labelCol);
     OutputHead head = OutputHead.of(spec);
     if (!head.hasUnits()) {
       throw new SpecException(
@@ -139,6 +183,7 @@ final class ContractResolver {
           ? "finite numbers >= 0 (counts, for distribution " + distribution + ")"
           : "finite numbers";
     }
+    checkClassWeight(p, classifier, label);
     NetworkContract contract = new NetworkContract(spec, compile, head, label);
 
     int expected = -1;

@@ -118,15 +118,18 @@ class MetricStatisticsTest {
   void aucMatchesKerasThresholdsAndTheExactArea() {
     float[][] d = binary(1);
     Map<String, Double> m = logs(List.of("auc",
-        "{\"class_name\": \"AUC\", \"config\": {\"curve\": \"PR\"}}",
+        "{\"class_name\": \"AUC\", \"config\": {\"curve\": \"PR\", \"num_thresholds\": 200}}",
+        "{\"class_name\": \"AUC\", \"config\": {\"name\": \"auc_200\", \"num_thresholds\": 200}}",
         "{\"class_name\": \"AUC\", \"config\": {\"name\": \"auc_50\", \"num_thresholds\": 50}}"),
         1, "sigmoid", d[0], d[1], null);
-    assertEquals(kerasAuc(d[0], d[1], 200, false), m.get("auc"), 1e-9);
+    assertEquals(kerasAuc(d[0], d[1], 200, false), m.get("auc_200"), 1e-9);
     assertEquals(kerasAuc(d[0], d[1], 200, true), m.get("pr_auc"), 1e-9);
     assertEquals(kerasAuc(d[0], d[1], 50, false), m.get("auc_50"), 1e-9);
+    assertEquals(kerasAuc(d[0], d[1], 10_000, false), m.get("auc"), 1e-9);
     double exact = exactAuc(d[0], d[1]);
     assertTrue(exact > 0.7 && exact < 0.9, "a partly separating score: " + exact);
-    assertEquals(exact, m.get("auc"), 1e-3, "200 thresholds against the exact area");
+    assertEquals(exact, m.get("auc"), 1e-4, "10,000 thresholds against the exact area");
+    assertEquals(exact, m.get("auc_200"), 2e-3, "Keras' 200 thresholds against the exact area");
   }
 
   @Test
@@ -342,7 +345,10 @@ class MetricStatisticsTest {
     assertEquals("f1_score", Metrics.check("{\"class_name\": \"F1Score\", \"config\": {}}"));
     String pr = Metrics.check(
         "{\"class_name\": \"AUC\", \"config\": {\"curve\": \"PR\", \"num_thresholds\": 200}}");
-    assertEquals("{\"class_name\":\"AUC\",\"config\":{\"curve\":\"PR\"}}", pr);
+    assertEquals("{\"class_name\":\"AUC\",\"config\":{\"curve\":\"PR\",\"num_thresholds\":200}}",
+        pr);
+    assertEquals("auc", Metrics.check("{\"class_name\": \"AUC\", \"config\": {\"num_thresholds\":"
+        + " 10000}}"));
     assertEquals(pr, Metrics.check(pr));
     assertEquals("pr_auc", Metrics.historyName(pr));
     assertEquals("top_k_categorical_accuracy",
