@@ -185,8 +185,9 @@ public record MetricSpec(String kind, String name, String curve, int numThreshol
         String method = c.path("summation_method").asText("interpolation");
         refuse(!"interpolation".equals(method), "summation_method", method,
             "\"interpolation\" (Keras' default; minoring and majoring are not supported)");
-        refuse(c.hasNonNull("thresholds"), "thresholds", c.get("thresholds"),
-            "null (evenly spaced thresholds; set num_thresholds)");
+        refuse(c.hasNonNull("thresholds") && !evenlySpaced(c.get("thresholds"), numThresholds),
+            "thresholds", c.get("thresholds"),
+            "null or Keras' evenly spaced ones (i / (num_thresholds - 1)); set num_thresholds");
         refuse(c.path("multi_label").asBoolean(false), "multi_label", true,
             "false (every output is flattened into one curve)");
         refuse(c.hasNonNull("label_weights"), "label_weights", c.get("label_weights"), "null");
@@ -229,6 +230,19 @@ public record MetricSpec(String kind, String name, String curve, int numThreshol
       default -> { }
     }
     return new MetricSpec(kind, name, curve, numThresholds, threshold, k, average);
+  }
+
+  /** Whether Keras wrote its own evenly spaced inner thresholds (its get_config does). */
+  private static boolean evenlySpaced(JsonNode t, int n) {
+    if (!t.isArray() || t.size() != n - 2) {
+      return false;
+    }
+    for (int i = 0; i < t.size(); i++) {
+      if (Math.abs(t.get(i).asDouble(Double.NaN) - (i + 1.0) / (n - 1)) > 1e-6) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void refuse(boolean bad, String key, Object value, String expected) {

@@ -147,6 +147,29 @@ class MetricsAndWeightsFitTest {
   }
 
   @Test
+  void regressorRmseAndR2EqualSparksEvaluatorOnTheValidationRows() {
+    org.apache.spark.sql.Column x =
+        org.apache.spark.ml.functions.vector_to_array(functions.col("features"), "float64");
+    Dataset<Row> data = imbalanced.withColumn("label", x.getItem(0).multiply(2)
+        .minus(x.getItem(1)).plus(functions.col("label").multiply(0.5)));
+    NeuralNetRegressionModel m = new NeuralNetRegressor()
+        .setLayers(Sequential.of(Dense.units(8).activation("relu"), Dense.units(1)))
+        .setOptimizer("adam").setLearningRate(0.02).setEpochs(3).setBatchSize(32).setSeed(7)
+        .setVerbose(0).setNumWorkers(2).setValidationIndicatorCol("isVal")
+        .setMetrics("rmse", "r2_score").fit(data);
+    Dataset<Row> val = m.transform(data.filter("isVal")).cache();
+    org.apache.spark.ml.evaluation.RegressionEvaluator ev =
+        new org.apache.spark.ml.evaluation.RegressionEvaluator();
+    double r2 = ev.setMetricName("r2").evaluate(val);
+    double rmse = ev.setMetricName("rmse").evaluate(val);
+    assertTrue(r2 > 0.5, "learned: r2 " + r2);
+    assertEquals(r2, m.history().last("val_r2_score"), 1e-5);
+    assertEquals(rmse, m.history().last("val_root_mean_squared_error"), 1e-5);
+    assertTrue(m.history().last("r2_score") > 0, "train r2 " + m.history().last("r2_score"));
+    val.unpersist();
+  }
+
+  @Test
   void refusalsAtFitStart() {
     int jobs = TestSpark.jobsStarted();
     NeuralNetClassifier three = new NeuralNetClassifier().setLayers(
