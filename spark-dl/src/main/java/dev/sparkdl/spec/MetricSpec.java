@@ -306,6 +306,34 @@ public record MetricSpec(String kind, String name, String curve, int numThreshol
     return n.toString();
   }
 
+  /**
+   * @return Keras 3's serialized object, {@code {"module": "keras.metrics", "class_name",
+   *     "config": {"name", ...the settings that differ from Keras' defaults}, "registered_name":
+   *     null}}; an AUC always names its {@code num_thresholds} (spark-dl's default is not Keras')
+   */
+  public String kerasJson() {
+    ObjectNode config = SpecJson.MAPPER.createObjectNode();
+    config.put("name", name);
+    String c = canonical();
+    if (isObject(c)) {
+      try {
+        SpecJson.MAPPER.readTree(c).path("config").fields()
+            .forEachRemaining(e -> config.set(e.getKey(), e.getValue()));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    if ("auc".equals(kind)) {
+      config.put("num_thresholds", numThresholds);
+    }
+    ObjectNode n = SpecJson.MAPPER.createObjectNode();
+    n.put("module", "keras.metrics");
+    n.put("class_name", CLASS_NAMES.get(kind));
+    n.set("config", config);
+    n.putNull("registered_name");
+    return n.toString();
+  }
+
   /** @return whether it reads a binary view of the outputs (auc, precision, recall) */
   public boolean isBinary() {
     return "auc".equals(kind) || "precision".equals(kind) || "recall".equals(kind);

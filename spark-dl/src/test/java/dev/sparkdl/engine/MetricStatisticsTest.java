@@ -369,6 +369,26 @@ class MetricStatisticsTest {
     e = assertThrows(SpecException.class, () -> Metrics.check(List.of("precision",
         "{\"class_name\": \"Precision\", \"config\": {\"thresholds\": 0.7}}")));
     assertTrue(e.getMessage().contains("both report as 'precision'"), e.getMessage());
+    // what Keras 3's AUC.get_config() writes: its own evenly spaced inner thresholds
+    StringBuilder t = new StringBuilder();
+    for (int i = 1; i <= 198; i++) {
+      t.append(i == 1 ? "" : ", ").append(i / 199.0);
+    }
+    String keras = "{\"module\": \"keras.metrics\", \"class_name\": \"AUC\", \"config\":"
+        + " {\"name\": \"auc\", \"dtype\": \"float32\", \"num_thresholds\": 200, \"curve\": \"ROC\","
+        + " \"summation_method\": \"interpolation\", \"multi_label\": false, \"num_labels\": null,"
+        + " \"label_weights\": null, \"from_logits\": false, \"thresholds\": [" + t + "]},"
+        + " \"registered_name\": null}";
+    String auc200 = Metrics.check(keras);
+    assertEquals("{\"class_name\":\"AUC\",\"config\":{\"num_thresholds\":200}}", auc200);
+    // and back out as Keras' object, settings named, and in again
+    for (String x : List.of(auc200, pr, "auc", "{\"class_name\":\"F1Score\","
+        + "\"config\":{\"name\":\"f\",\"average\":\"macro\",\"threshold\":0.3}}")) {
+      String c = Metrics.check(x);
+      String out = dev.sparkdl.spec.MetricSpec.parse(c).kerasJson();
+      assertTrue(out.contains("\"module\":\"keras.metrics\""), out);
+      assertEquals(c, Metrics.check(out), out);
+    }
     e = assertThrows(SpecException.class, () -> Metrics.check(
         "{\"class_name\": \"Hinge\", \"config\": {}}"));
     assertTrue(e.getMessage().contains("Supported class names"), e.getMessage());
