@@ -79,9 +79,12 @@ class MetricsAndWeightsFitTest {
   }
 
   @Test
-  void validationAucEqualsSparksEvaluatorAndEveryMetricIsAProbability() {
+  void validationAucEqualsSparksEvaluatorAndEveryMetricIsAProbability() throws Exception {
+    Path logs = dir.resolve("tb");
     NeuralNetClassificationModel m = binary(3).setNumWorkers(2)
         .setValidationIndicatorCol("isVal")
+        .setCallbacks("[{\"class_name\": \"TensorBoard\", \"config\": {\"log_dir\": \""
+            + logs.toUri() + "\"}}]")
         .setMetrics("auc", "precision", "recall",
             "{\"class_name\": \"AUC\", \"config\": {\"curve\": \"PR\"}}", "f1_score")
         .fit(imbalanced);
@@ -108,6 +111,20 @@ class MetricsAndWeightsFitTest {
     assertEquals(tp + fp == 0 ? 0 : tp / (double) (tp + fp), h.last("val_precision"), 1e-9);
     assertEquals(tp / (double) (tp + fn), h.last("val_recall"), 1e-9);
     val.unpersist();
+    // TensorBoard gets them too: epoch_<name> under train/ and validation/
+    for (String sub : List.of("train", "validation")) {
+      StringBuilder text = new StringBuilder();
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(logs.resolve(sub))) {
+        for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+          text.append(new String(java.nio.file.Files.readAllBytes(f),
+              java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+      }
+      for (String tag : List.of("epoch_auc", "epoch_pr_auc", "epoch_precision", "epoch_recall",
+          "epoch_f1_score")) {
+        assertTrue(text.indexOf(tag) >= 0, sub + " lacks " + tag);
+      }
+    }
   }
 
   private static double recall(NeuralNetClassificationModel m, Dataset<Row> rows) {
