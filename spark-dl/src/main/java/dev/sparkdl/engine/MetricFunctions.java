@@ -10,7 +10,10 @@ import java.util.List;
  * summed over the batch), mse and mae (per-sample mean over the outputs, summed over the
  * batch); for a likelihood head nll (−log p(y) of the target) and coverage (the share of
  * targets inside the central interval, {@code coverage} at 95 %, {@code coverage_90} at 90 %),
- * computed in double precision by {@link OutputDistribution}.
+ * computed in double precision by {@link OutputDistribution}. The whole-epoch metrics (auc,
+ * precision, recall, f1_score, top-k accuracies, root_mean_squared_error, r2_score) add their
+ * sufficient statistics through {@link MetricStatistics}, which also lays out where every
+ * metric's sums go.
  */
 final class MetricFunctions {
   private final List<String> names;
