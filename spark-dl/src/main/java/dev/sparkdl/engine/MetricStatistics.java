@@ -277,7 +277,10 @@ public final class MetricStatistics {
    */
   public Map<String, Double> logs(double[] stats, long count, String prefix) {
     Map<String, Double> out = new LinkedHashMap<>();
-    double[] s = stats.length == size ? stats : new double[size];
+    if (stats.length != size && stats.length != 0) {
+      throw new IllegalStateException("metric sums of " + stats.length + " values for " + this);
+    }
+    double[] s = stats.length == size ? stats : new double[size]; // no rows: no sums
     for (int i = 0; i < specs.length; i++) {
       MetricSpec spec = specs[i];
       int o = offsets[i];

@@ -13,7 +13,8 @@ import java.util.Set;
  * auc} (ROC, or PR with {@code curve = "PR"}), {@code precision}, {@code recall}, {@code
  * top_k_categorical_accuracy}, {@code sparse_top_k_categorical_accuracy}, {@code
  * root_mean_squared_error}, {@code r2_score} and {@code f1_score}. Read from a name ({@code
- * "auc"}, Keras' class name {@code "AUC"}) or from Keras' serialized object, e.g. {@code
+ * "auc"}, Keras' class name {@code "AUC"}), from Python's constructor form ({@code
+ * Precision(thresholds=0.7)}, {@code AUC(curve="PR")}) or from Keras' serialized object, e.g. {@code
  * {"class_name": "AUC", "config": {"curve": "PR", "num_thresholds": 200}}}; {@link #canonical()}
  * is the plain kind when every setting is Keras' default, else that object with the settings that
  * differ, which {@link #parse} reads back.
@@ -109,6 +110,11 @@ public record MetricSpec(String kind, String name, String curve, int numThreshol
       return null;
     }
     String t = text.trim();
+    java.util.regex.Matcher call = CALL.matcher(t);
+    if (call.matches()) {
+      String kind = kindOf(call.group(1));
+      return kind == null ? null : read(kind, arguments(t, call.group(2)));
+    }
     if (!t.startsWith("{")) {
       String kind = kindOf(t);
       return kind == null ? null : of(kind);
@@ -126,6 +132,47 @@ public record MetricSpec(String kind, String name, String curve, int numThreshol
       return null;
     }
     return read(kind, n.path("config"));
+  }
+
+  /** Python's constructor form, e.g. {@code AUC(curve="PR", num_thresholds=500)}. */
+  private static final java.util.regex.Pattern CALL =
+      java.util.regex.Pattern.compile("([A-Za-z0-9_]+)\\s*\\((.*)\\)", java.util.regex.Pattern.DOTALL);
+
+  /** The keyword arguments of a constructor form as a config object. */
+  private static ObjectNode arguments(String text, String args) {
+    ObjectNode config = SpecJson.MAPPER.createObjectNode();
+    if (args.isBlank()) {
+      return config;
+    }
+    for (String part : args.split(",")) {
+      int eq = part.indexOf('=');
+      if (eq < 0) {
+        throw new SpecException("Metric " + text + ": give keyword arguments, e.g."
+            + " Precision(thresholds=0.7) or AUC(curve=\"PR\"); received '" + part.trim() + "'.");
+      }
+      String key = part.substring(0, eq).trim();
+      String v = part.substring(eq + 1).trim();
+      if (v.equals("None") || v.equals("null")) {
+        config.putNull(key);
+      } else if (v.equals("True") || v.equals("true")) {
+        config.put(key, true);
+      } else if (v.equals("False") || v.equals("false")) {
+        config.put(key, false);
+      } else if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"")
+          || v.startsWith("'") && v.endsWith("'"))) {
+        config.put(key, v.substring(1, v.length() - 1));
+      } else {
+        try {
+          config.set(key, SpecJson.MAPPER.readTree(v));
+        } catch (java.io.IOException e) {
+          config.put(key, v);
+        }
+        if (!config.get(key).isNumber()) {
+          config.put(key, v);
+        }
+      }
+    }
+    return config;
   }
 
   /** @return whether {@code text} is a serialized metric object (it starts with '{') */

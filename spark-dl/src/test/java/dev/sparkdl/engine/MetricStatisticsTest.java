@@ -350,6 +350,14 @@ class MetricStatisticsTest {
     assertEquals("auc", Metrics.check("{\"class_name\": \"AUC\", \"config\": {\"num_thresholds\":"
         + " 10000}}"));
     assertEquals(pr, Metrics.check(pr));
+    assertEquals(pr, Metrics.check("AUC(curve='PR', num_thresholds=200)"));
+    assertEquals("{\"class_name\":\"Precision\",\"config\":{\"name\":\"p7\",\"thresholds\":0.7}}",
+        Metrics.check("Precision(thresholds=0.7, name=\"p7\")"));
+    assertEquals("{\"class_name\":\"TopKCategoricalAccuracy\",\"config\":{\"k\":3}}",
+        Metrics.check("TopKCategoricalAccuracy(k=3)"));
+    assertEquals("{\"class_name\":\"F1Score\",\"config\":{\"threshold\":0.5,\"average\":\"micro\"}}",
+        Metrics.check("F1Score(average='micro', threshold=0.5)"));
+    assertEquals("f1_score", Metrics.check("F1Score(average=None, threshold=None)"));
     assertEquals("pr_auc", Metrics.historyName(pr));
     assertEquals("top_k_categorical_accuracy",
         Metrics.historyName(Metrics.check("{\"class_name\": \"TopKCategoricalAccuracy\","
