@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The quantity a callback watches ({@code val_loss}, {@code accuracy}...) and which way is
  * better, as Keras decides it: {@code mode="auto"} means "max" for accuracy-like metrics (accuracy,
- * auc, precision, recall and their {@code val_} forms) and "min" for losses and errors.
+ * auc, pr_auc, precision, recall, f1_score, r2_score and their {@code val_} forms) and "min" for
+ * losses and errors (root_mean_squared_error included).
  */
 final class Monitor {
   static final List<String> MODES = List.of("auto", "min", "max");
@@ -39,6 +40,7 @@ final class Monitor {
   static boolean higherIsBetter(String monitor) {
     String metric = monitor.startsWith("val_") ? monitor.substring(4) : monitor;
     return metric.contains("acc") || metric.equals("auc") || metric.startsWith("auc")
+        || metric.endsWith("auc") || metric.startsWith("r2")
         || metric.contains("precision") || metric.contains("recall") || metric.contains("f1");
   }
 

@@ -34,7 +34,7 @@ final class EvaluateCommand implements Callable<Integer> {
     r.put("command", "evaluate");
     r.put("model", in.model);
     r.putAll(TestSetMetrics.of(scored, label, nn instanceof NeuralNetClassificationModel,
-        nn instanceof NeuralNetRegressionModel reg ? reg : null));
+        nn instanceof NeuralNetRegressionModel reg ? reg : null, nn));
     Cli.result(r);
     return 0;
   }

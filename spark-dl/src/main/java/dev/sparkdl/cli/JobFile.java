@@ -53,7 +53,7 @@ public record JobFile(
   static final Set<String> COMPILE = orderedSet("loss", "optimizer", "metrics");
   static final Set<String> FIT = orderedSet("epochs", "batchSize", "numWorkers",
       "averagingFrequency", "minBatchesPerWorker", "outerMomentum", "learningRateScaling",
-      "warmupEpochs", "batchNormStatistics", "seed", "validationSplit", "validationIndicatorCol", "verbose", "device", "callbacks",
+      "warmupEpochs", "batchNormStatistics", "seed", "validationSplit", "validationIndicatorCol", "verbose", "device", "callbacks", "weightCol", "classWeight",
       "distribution", "intervalLevel", "mixtureComponents");
   static final List<String> FORMATS = List.of("csv", "parquet", "json", "libsvm", "mnist-idx");
 
@@ -88,6 +88,8 @@ public record JobFile(
    *     negative_binomial, zero_inflated_poisson, mixture_normal)
    * @param intervalLevel the central interval's level of a distribution's model
    * @param mixtureComponents K of mixture_normal
+   * @param weightCol a numeric column of per-row sample weights (Spark's weightCol)
+   * @param classWeight Keras' class_weight as a JSON object, class index to weight
    */
   public record Fit(
       Integer epochs,
@@ -107,7 +109,9 @@ public record JobFile(
       String callbacks,
       String distribution,
       Double intervalLevel,
-      Integer mixtureComponents) {}
+      Integer mixtureComponents,
+      String weightCol,
+      String classWeight) {}
 
   /**
    * Parses and checks a job file's text.
@@ -203,10 +207,11 @@ public record JobFile(
     List<String> metrics = new ArrayList<>();
     if (c.hasNonNull("metrics")) {
       if (!c.get("metrics").isArray()) {
-        throw wrongType("compile.metrics", "a list of metric names", c.get("metrics"));
+        throw wrongType("compile.metrics", "a list of metric names or Keras metric objects",
+            c.get("metrics"));
       }
       for (JsonNode m : c.get("metrics")) {
-        metrics.add(text(m, "compile.metrics[]"));
+        metrics.add(m.isObject() ? m.toString() : text(m, "compile.metrics[]"));
       }
     }
     try {
@@ -215,7 +220,7 @@ public record JobFile(
       throw new JobFileException("compile.metrics: " + e.getMessage());
     }
     Fit fit = new Fit(null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null);
+        null, null, null, null, null, null, null);
     if (root.hasNonNull("fit")) {
       JsonNode f = root.get("fit");
       keys(f, FIT, "fit.");
@@ -234,7 +239,9 @@ public record JobFile(
               ? text(f.get("validationIndicatorCol"), "fit.validationIndicatorCol") : null,
           callbacks(f.get("callbacks")),
           f.hasNonNull("distribution") ? text(f.get("distribution"), "fit.distribution") : null,
-          number(f, "intervalLevel"), integer(f, "mixtureComponents"));
+          number(f, "intervalLevel"), integer(f, "mixtureComponents"),
+          f.hasNonNull("weightCol") ? text(f.get("weightCol"), "fit.weightCol") : null,
+          classWeight(f.get("classWeight"), "classification".equals(task)));
       if ((fit.distribution() != null || fit.intervalLevel() != null
           || fit.mixtureComponents() != null) && "classification".equals(task)) {
         throw new JobFileException("fit.distribution, fit.intervalLevel and"
@@ -484,5 +491,26 @@ public record JobFile(
 
   private static Set<String> orderedSet(String... s) {
     return new java.util.LinkedHashSet<>(List.of(s));
+  }
+
+  /** fit.classWeight: Keras' class_weight, an object of class index to weight. */
+  private static String classWeight(JsonNode n, boolean classification) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!classification) {
+      throw new JobFileException("fit.classWeight weighs the classes of a classification job"
+          + " (\"task\": \"classification\"); use fit.weightCol for per-row weights.");
+    }
+    if (!n.isObject()) {
+      throw wrongType("fit.classWeight", "an object of class index to weight such as {\"0\":"
+          + " 1.0, \"1\": 5.0}", n);
+    }
+    try {
+      new dev.sparkdl.ml.NeuralNetClassifier().setClassWeight(n.toString());
+    } catch (IllegalArgumentException e) {
+      throw new JobFileException("fit.classWeight: " + e.getMessage());
+    }
+    return n.toString();
   }
 }

@@ -115,7 +115,7 @@ final class TrainCommand implements Callable<Integer> {
     r.put("train", last);
     if (test != null) {
       r.put("test", TestSetMetrics.of(Cli.transform(fitted, test), label, jf.classification(),
-          model instanceof dev.sparkdl.ml.NeuralNetRegressionModel reg ? reg : null));
+          model instanceof dev.sparkdl.ml.NeuralNetRegressionModel reg ? reg : null, model));
     }
     r.put("workers", model.state().rounds().isEmpty() ? 0
         : model.state().rounds().get(0).tasks().size());
@@ -184,6 +184,12 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (f.callbacks() != null) {
       fit("callbacks", () -> nn.setCallbacks(f.callbacks()));
+    }
+    if (f.weightCol() != null) {
+      fit("weightCol", () -> nn.setWeightCol(f.weightCol()));
+    }
+    if (f.classWeight() != null) {
+      fit("classWeight", () -> nn.setClassWeight(f.classWeight()));
     }
     if (nn instanceof NeuralNetRegressor r) {
       if (f.distribution() != null) {

@@ -25,6 +25,11 @@ public final class ConversionReport implements Serializable {
   final TreeMap<Integer, Long> lengths = new TreeMap<>();
   long nullLabels;
   long badLabels;
+  long badWeights;
+  /** Whether the label rows carry a weight (the order of rows ignores it). */
+  boolean weighted;
+  long zeroWeights;
+  final List<String> weightExamples = new ArrayList<>();
   final List<String> featureExamples = new ArrayList<>();
   final List<String> labelExamples = new ArrayList<>();
 
@@ -72,6 +77,17 @@ public final class ConversionReport implements Serializable {
     }
   }
 
+  void weightExample(String s) {
+    if (weightExamples.size() < EXAMPLES && !weightExamples.contains(s)) {
+      weightExamples.add(s);
+    }
+  }
+
+  /** @return rows left out because their weight (sample weight times class weight) is 0 */
+  public long zeroWeightRows() {
+    return zeroWeights;
+  }
+
   /** Adds another partition's report to this one. */
   public ConversionReport merge(ConversionReport o) {
     rows += o.rows;
@@ -86,6 +102,10 @@ public final class ConversionReport implements Serializable {
     o.lengths.forEach((k, v) -> lengths.merge(k, v, Long::sum));
     nullLabels += o.nullLabels;
     badLabels += o.badLabels;
+    badWeights += o.badWeights;
+    weighted |= o.weighted;
+    zeroWeights += o.zeroWeights;
+    o.weightExamples.forEach(this::weightExample);
     o.featureExamples.forEach(this::featureExample);
     o.labelExamples.forEach(this::labelExample);
     return this;
@@ -104,6 +124,17 @@ public final class ConversionReport implements Serializable {
   public String problems(
       String featuresCol, String labelCol, int expectedLength, String expectedFrom,
       String labelRule) {
+    return problems(featuresCol, labelCol, expectedLength, expectedFrom, labelRule, "weightCol");
+  }
+
+  /**
+   * As {@link #problems(String, String, int, String, String)}, naming the sample-weight column.
+   *
+   * @param weightCol the sample-weight column's name
+   */
+  public String problems(
+      String featuresCol, String labelCol, int expectedLength, String expectedFrom,
+      String labelRule, String weightCol) {
     List<String> p = new ArrayList<>();
     if (rows == 0) {
       return "The training DataFrame is empty (0 rows): there is nothing to fit. Check the filter"
@@ -152,6 +183,17 @@ public final class ConversionReport implements Serializable {
     if (badLabels > 0) {
       p.add("Column " + labelCol + " must hold " + labelRule + ", but " + badLabels + " of "
           + rows + " rows hold other values, e.g. " + String.join(", ", labelExamples) + ".");
+    }
+    if (badWeights > 0) {
+      p.add("Column " + weightCol + " (weightCol) must hold finite sample weights >= 0, but "
+          + badWeights + " of " + rows + " rows hold other values, e.g. "
+          + String.join(", ", weightExamples) + ". Fill or drop them (na.fill, filter), or"
+          + " clip negative weights to 0.");
+    }
+    if (zeroWeights == rows - nullFeatures - raggedFeatures - nonFiniteFeatures - nullLabels
+        - badLabels - badWeights && zeroWeights > 0 && p.isEmpty()) {
+      p.add("Every row weighs 0 (weightCol " + weightCol + " times classWeight): there is"
+          + " nothing to fit. Check the weights.");
     }
     return p.isEmpty() ? null : String.join("\n", p);
   }

@@ -77,8 +77,22 @@ public final class FloatRows implements Serializable {
       java.util.Arrays.fill(dst, offset, offset + label.classes(), 0f);
       dst[offset + (int) get(r, 0)] = 1f;
     } else {
-      copyRow(r, dst, offset);
+      System.arraycopy(chunks.get(r / CHUNK_ROWS), (r % CHUNK_ROWS) * width, dst, offset,
+          label.storedWidth());
     }
+  }
+
+  /**
+   * @param label the stored labels' form
+   * @return whether these label rows carry a weight after the label ({@link RowConverter})
+   */
+  public boolean weighted(LabelMode label) {
+    return width > label.storedWidth();
+  }
+
+  /** @return row {@code r}'s weight: its last value when {@link #weighted}, else 1 */
+  public float weight(LabelMode label, int r) {
+    return weighted(label) ? get(r, width - 1) : 1f;
   }
 
   /** @return value {@code j} of row {@code r} */

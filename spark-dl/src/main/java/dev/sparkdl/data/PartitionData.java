@@ -24,6 +24,7 @@ public record PartitionData(Split train, Split validation, ConversionReport repo
     long[] keys = new long[n];
     float[] x = new float[train.x().width()];
     float[] y = new float[train.y().width()];
+    boolean weightedLabels = report.weighted;
     for (int r = 0; r < n; r++) {
       train.x().copyRow(r, x, 0);
       train.y().copyRow(r, y, 0);
@@ -32,7 +33,11 @@ public record PartitionData(Split train, Split validation, ConversionReport repo
         h = (h ^ Float.floatToIntBits(v)) * 0xBF58476D1CE4E5B9L;
         h ^= h >>> 29;
       }
-      for (float v : y) {
+      for (int j = 0; j < y.length; j++) {
+        if (j == y.length - 1 && weightedLabels) {
+          break; // a weight does not move a row: weight 1 orders as no weight
+        }
+        float v = y[j];
         h = (h ^ Float.floatToIntBits(v)) * 0x94D049BB133111EBL;
         h ^= h >>> 32;
       }

@@ -23,6 +23,13 @@ import org.apache.spark.sql.types.DataType;
  * @param validationIndex the position of a boolean column whose true rows are validation rows
  *     (null counts as false), or -1 to draw them with validationFraction
  * @param countLabels whether a value label must also be &gt;= 0 (a Poisson count)
+ * @param weightIndex the position of the sample-weight column (cast to double), or -1 for none:
+ *     a null, NaN, infinite or negative weight is a bad row
+ * @param classWeights Keras' {@code class_weight} by class index (classes past the end weigh 1),
+ *     or null
+ *     <p>With weights, the stored label rows carry one more value, the row's weight (the sample
+ *     weight times its class's weight; see {@link FloatRows#weight}); rows of weight 0 are
+ *     dropped here, as they would add nothing to the loss.
  */
 public record RowConverter(
     int featuresIndex,
@@ -34,8 +41,23 @@ public record RowConverter(
     double validationFraction,
     long seed,
     int validationIndex,
-    boolean countLabels)
+    boolean countLabels,
+    int weightIndex,
+    double[] classWeights)
     implements Serializable {
+
+  /** A converter without sample or class weights. */
+  public RowConverter(int featuresIndex, DataType featuresType, int labelIndex,
+      DataType labelType, int expectedLength, LabelMode label, double validationFraction,
+      long seed, int validationIndex, boolean countLabels) {
+    this(featuresIndex, featuresType, labelIndex, labelType, expectedLength, label,
+        validationFraction, seed, validationIndex, countLabels, -1, null);
+  }
+
+  /** @return whether the rows carry weights */
+  public boolean weighted() {
+    return weightIndex >= 0 || classWeights != null;
+  }
 
   /**
    * @param partition the partition index
@@ -44,14 +66,16 @@ public record RowConverter(
    */
   public PartitionData convert(int partition, Iterator<InternalRow> rows) {
     ConversionReport report = new ConversionReport();
+    report.weighted = weighted();
     SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + partition);
     int width = expectedLength;
     FloatRows trainX = null;
     FloatRows valX = null;
-    FloatRows trainY = new FloatRows(label.storedWidth());
-    FloatRows valY = new FloatRows(label.storedWidth());
+    int stored = label.storedWidth() + (weighted() ? 1 : 0);
+    FloatRows trainY = new FloatRows(stored);
+    FloatRows valY = new FloatRows(stored);
     float[] x = new float[Math.max(width, 0)];
-    float[] y = new float[label.storedWidth()];
+    float[] y = new float[stored];
     while (rows.hasNext()) {
       InternalRow row = rows.next();
       report.rows++;
@@ -79,6 +103,13 @@ public record RowConverter(
       }
       if (!readLabel(row, y, report)) {
         continue;
+      }
+      if (weighted()) {
+        float w = weight(row, y, report);
+        if (!(w > 0)) {
+          continue; // bad (NaN, counted) or 0 (ignored)
+        }
+        y[stored - 1] = w;
       }
       if (report.firstShape == null) {
         report.firstShape = Features.shape(row, featuresIndex, featuresType);
@@ -110,6 +141,34 @@ public record RowConverter(
     valY.trim();
     return new PartitionData(
         new PartitionData.Split(trainX, trainY), new PartitionData.Split(valX, valY), report);
+  }
+
+  /** @return the row's weight, 0 to ignore it, or NaN for a bad one (counted) */
+  private float weight(InternalRow row, float[] y, ConversionReport report) {
+    double w = 1;
+    if (weightIndex >= 0) {
+      w = row.isNullAt(weightIndex) ? Double.NaN : row.getDouble(weightIndex);
+      if (!(Double.isFinite(w) && w >= 0)) {
+        report.badWeights++;
+        report.weightExample(row.isNullAt(weightIndex) ? "null" : String.valueOf(w));
+        return Float.NaN;
+      }
+    }
+    if (classWeights != null) {
+      int c = 0;
+      if (label.kind() == LabelMode.Kind.VECTOR) {
+        for (int j = 1; j < label.classes(); j++) {
+          c = y[j] > y[c] ? j : c;
+        }
+      } else {
+        c = Math.round(y[0]);
+      }
+      w *= c < classWeights.length ? classWeights[c] : 1;
+    }
+    if (w == 0) {
+      report.zeroWeights++;
+    }
+    return (float) w;
   }
 
   private boolean readLabel(InternalRow row, float[] y, ConversionReport report) {

@@ -4,6 +4,7 @@ import dev.sparkdl.callbacks.Callback;
 import dev.sparkdl.callbacks.History;
 import dev.sparkdl.callbacks.TrainingContext;
 import dev.sparkdl.engine.BatchStats;
+import dev.sparkdl.engine.MetricStatistics;
 import dev.sparkdl.engine.Moments;
 import dev.sparkdl.engine.NonFiniteLossException;
 import dev.sparkdl.engine.OptimizerState;
@@ -144,6 +145,8 @@ public final class DistributedTrainer {
     LearningRateSchedule schedule = plan.compile().optimizer().schedule();
     boolean validate = blocks.report().validationRows() > 0;
     int roundsPerEpoch = averaging.roundsPerEpoch();
+    MetricStatistics metricLayout = MetricStatistics.of(metricNames, plan.label().targetWidth(),
+        plan.contract().head().activation());
     long t0 = System.nanoTime();
     for (int epoch = first; epoch <= last && !context.stopRequested(); epoch++) {
       long e0 = System.nanoTime();
@@ -215,9 +218,8 @@ public final class DistributedTrainer {
       }
       Map<String, Double> logs = new LinkedHashMap<>();
       logs.put("loss", epochStats.meanLoss());
-      for (int i = 0; i < metricNames.size(); i++) {
-        logs.put(metricNames.get(i), epochStats.meanMetric(i));
-      }
+      // every metric from the epoch's merged sums: exact over all rows and partitions
+      logs.putAll(epochStats.metricLogs(metricLayout, ""));
       if (validate) {
         jsc.setJobDescription("spark-dl: validation, epoch " + epoch + "/" + last);
         BatchStats val;
@@ -227,9 +229,7 @@ public final class DistributedTrainer {
           jsc.setJobDescription(null);
         }
         logs.put("val_loss", val.meanLoss());
-        for (int i = 0; i < metricNames.size(); i++) {
-          logs.put("val_" + metricNames.get(i), val.meanMetric(i));
-        }
+        logs.putAll(val.metricLogs(metricLayout, "val_"));
       }
       if (schedule != null && !context.learningRateSet()) {
         // Keras logs the schedule's rate after the epoch's last step: at the iteration count

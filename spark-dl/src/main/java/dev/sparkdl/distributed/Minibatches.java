@@ -17,6 +17,7 @@ final class Minibatches {
   private final int count;
   private float[] x;
   private float[] y;
+  private float[] w;
 
   Minibatches(PartitionData.Split data, LabelMode label, int batchSize, long seed, int epoch,
       int partition) {
@@ -59,11 +60,15 @@ final class Minibatches {
     if (x == null || x.length != n * d) {
       x = new float[n * d];
       y = new float[n * t];
+      w = data.y().weighted(label) ? new float[n] : null;
     }
     for (int i = 0; i < n; i++) {
       int r = order[from + i];
       data.x().copyRow(r, x, i * d);
       data.y().writeTarget(label, r, y, i * t);
+      if (w != null) {
+        w[i] = data.y().weight(label, r);
+      }
     }
     return n;
   }
@@ -74,6 +79,11 @@ final class Minibatches {
 
   float[] y() {
     return y;
+  }
+
+  /** @return the batch's sample weights, or null when the rows carry none */
+  float[] w() {
+    return w;
   }
 
   static long mix(long seed, long a, long b) {

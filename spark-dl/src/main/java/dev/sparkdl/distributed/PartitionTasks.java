@@ -31,7 +31,7 @@ final class PartitionTasks {
     int k = plan.averagingFrequency();
     int from = Math.min(in.round() * k, batches.count());
     int to = Math.min(from + k, batches.count());
-    BatchStats stats = new BatchStats(plan.compile().metrics().size());
+    BatchStats stats = new BatchStats(0);
     if (from == to) {
       return new RoundResult(partition, 0, stats, null, null, 0,
           timing(partition, 0, 0, 0, start));
@@ -54,7 +54,7 @@ final class PartitionTasks {
           net.setLearningRate(schedule.at(iteration++) * in.scheduleFactor());
         }
         int n = batches.fill(b);
-        stats.merge(net.trainBatch(batches.x(), batches.y(), n));
+        stats.merge(net.trainBatch(batches.x(), batches.y(), batches.w(), n));
         samples += n;
       }
       long t2 = System.nanoTime();
@@ -72,7 +72,7 @@ final class PartitionTasks {
   static BatchStats evaluate(TrainingPlan plan, WeightSnapshot weights, Iterator<PartitionData> it) {
     PartitionData data = it.next();
     PartitionData.Split val = data.validation();
-    BatchStats stats = new BatchStats(plan.compile().metrics().size());
+    BatchStats stats = new BatchStats(0);
     if (val.rows() == 0) {
       return stats;
     }
@@ -83,15 +83,20 @@ final class PartitionTasks {
       int d = val.x().width();
       int t = plan.label().targetWidth();
       int bs = plan.evalBatchSize();
+      boolean weighted = val.y().weighted(plan.label());
       for (int from = 0; from < val.rows(); from += bs) {
         int n = Math.min(bs, val.rows() - from);
         float[] x = new float[n * d];
         float[] y = new float[n * t];
+        float[] w = weighted ? new float[n] : null;
         for (int i = 0; i < n; i++) {
           val.x().copyRow(from + i, x, i * d);
           val.y().writeTarget(plan.label(), from + i, y, i * t);
+          if (weighted) {
+            w[i] = val.y().weight(plan.label(), from + i);
+          }
         }
-        stats.merge(net.evaluate(x, y, n));
+        stats.merge(net.evaluate(x, y, w, n));
       }
     }
     return stats;

@@ -12,9 +12,12 @@ public final class BatchStats implements Serializable {
   private static final long serialVersionUID = 1L;
   private long count;
   private double lossSum;
-  private final double[] metricSums;
+  private double[] metricSums;
 
-  /** @param metrics the number of compiled metrics */
+  /**
+   * @param metrics the number of metric sums ({@link MetricStatistics#size()}); 0 for an empty
+   *     start that takes its size from the first merge
+   */
   public BatchStats(int metrics) {
     this.metricSums = new double[metrics];
   }
@@ -29,6 +32,17 @@ public final class BatchStats implements Serializable {
   public BatchStats merge(BatchStats other) {
     count += other.count;
     lossSum += other.lossSum;
+    if (metricSums.length == 0) {
+      metricSums = other.metricSums.clone();
+      return this;
+    }
+    if (other.metricSums.length == 0) {
+      return this;
+    }
+    if (other.metricSums.length != metricSums.length) {
+      throw new IllegalArgumentException("metric sums of " + other.metricSums.length
+          + " values cannot merge into " + metricSums.length);
+    }
     for (int i = 0; i < metricSums.length; i++) {
       metricSums[i] += other.metricSums[i];
     }
@@ -45,14 +59,28 @@ public final class BatchStats implements Serializable {
     return lossSum / count;
   }
 
-  /** @return the mean of metric {@code index} over the samples */
+  /** @return the mean of metric sum {@code index} over the samples */
   public double meanMetric(int index) {
     return metricSums[index] / count;
   }
 
-  /** @return the number of metrics */
+  /** @return the number of metric sums */
   public int metricCount() {
     return metricSums.length;
+  }
+
+  /** @return a copy of the metric sums, laid out by {@link MetricStatistics} */
+  public double[] metricSums() {
+    return metricSums.clone();
+  }
+
+  /**
+   * @param layout where the sums of each metric are
+   * @param prefix put before each name ({@code ""} or {@code "val_"})
+   * @return the metric values by History name
+   */
+  public java.util.Map<String, Double> metricLogs(MetricStatistics layout, String prefix) {
+    return layout.logs(metricSums, count, prefix);
   }
 
   @Override

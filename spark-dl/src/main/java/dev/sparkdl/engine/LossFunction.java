@@ -41,6 +41,28 @@ final class LossFunction {
    * @return the mean loss, a scalar
    */
   NDArray compute(NDArray z, NDArray y) {
+    return perSample(z, y).mean();
+  }
+
+  /**
+   * Keras' reduction {@code sum_over_batch_size} with sample weights: the per-sample losses
+   * times the weights, summed and divided by the batch size (not by the weights' sum).
+   *
+   * @param z pre-activation outputs, (n, k)
+   * @param y targets
+   * @param w the rows' weights, (n), or null for the plain mean
+   * @return the weighted loss, a scalar
+   */
+  NDArray compute(NDArray z, NDArray y, NDArray w) {
+    if (w == null) {
+      return compute(z, y);
+    }
+    NDArray l = perSample(z, y);
+    return l.mul(w).sum().div((float) l.getShape().get(0));
+  }
+
+  /** The loss of each row, (n): Keras' per-sample value (a mean over the outputs). */
+  private NDArray perSample(NDArray z, NDArray y) {
     switch (loss.name()) {
       case "categorical_crossentropy", "sparse_categorical_crossentropy" -> {
         y = smoothCategorical(y);
@@ -48,16 +70,16 @@ final class LossFunction {
             "softmax".equals(head)
                 ? z.logSoftmax(-1)
                 : ActivationFunctions.apply(head, z).clip(EPS, 1 - EPS).log();
-        return y.mul(logp).sum(new int[] {-1}).mean().neg();
+        return y.mul(logp).sum(new int[] {-1}).neg();
       }
       case "binary_crossentropy" -> {
         y = smoothBinary(y);
         if ("sigmoid".equals(head)) {
           // max(z, 0) - z * y + log(1 + exp(-|z|))
-          return z.maximum(0f).sub(z.mul(y)).add(z.abs().neg().exp().add(1f).log()).mean();
+          return rows(z.maximum(0f).sub(z.mul(y)).add(z.abs().neg().exp().add(1f).log()));
         }
         NDArray p = ActivationFunctions.apply(head, z).clip(EPS, 1 - EPS);
-        return y.mul(p.log()).add(y.neg().add(1f).mul(p.neg().add(1f).log())).mean().neg();
+        return rows(y.mul(p.log()).add(y.neg().add(1f).mul(p.neg().add(1f).log()))).neg();
       }
       case "binary_focal_crossentropy" -> {
         // Keras: bce on clipped probabilities times (1 - p_t)^gamma, p_t from the unclipped ones
@@ -72,7 +94,7 @@ final class LossFunction {
           float a = (float) loss.alpha();
           focal = focal.mul(y.mul(a).add(notY.mul(1 - a)));
         }
-        return focal.mean();
+        return rows(focal);
       }
       case "categorical_focal_crossentropy" -> {
         y = smoothCategorical(y);
@@ -80,7 +102,7 @@ final class LossFunction {
         NDArray out = p.div(p.sum(new int[] {-1}, true)).clip(EPS, 1 - EPS);
         NDArray cce = y.mul(out.log()).neg();
         NDArray weight = out.neg().add(1f).pow((float) loss.gamma()).mul((float) loss.alpha());
-        return weight.mul(cce).sum(new int[] {-1}).mean();
+        return weight.mul(cce).sum(new int[] {-1});
       }
       case "hinge", "squared_hinge" -> {
         NDArray score = "sigmoid".equals(head) ? z : ActivationFunctions.apply(head, z);
@@ -88,62 +110,62 @@ final class LossFunction {
         boolean zeroOne = y.eq(0f).logicalOr(y.eq(1f)).all().getBoolean();
         NDArray t = zeroOne ? y.mul(2f).sub(1f) : y;
         NDArray m = t.mul(score).neg().add(1f).maximum(0f);
-        return ("hinge".equals(loss.name()) ? m : m.square()).mean();
+        return rows("hinge".equals(loss.name()) ? m : m.square());
       }
       case "categorical_hinge" -> {
         NDArray p = ActivationFunctions.apply(head, z);
         NDArray pos = y.mul(p).sum(new int[] {-1});
         NDArray neg = y.neg().add(1f).mul(p).max(new int[] {-1});
-        return neg.sub(pos).add(1f).maximum(0f).mean();
+        return neg.sub(pos).add(1f).maximum(0f);
       }
       case "kl_divergence" -> {
         NDArray p = ActivationFunctions.apply(head, z).clip(EPS, 1f);
         NDArray t = y.clip(EPS, 1f);
-        return t.mul(t.div(p).log()).sum(new int[] {-1}).mean();
+        return t.mul(t.div(p).log()).sum(new int[] {-1});
       }
       case "cosine_similarity" -> {
         NDArray p = ActivationFunctions.apply(head, z);
-        return unit(y).mul(unit(p)).sum(new int[] {-1}).mean().neg();
+        return unit(y).mul(unit(p)).sum(new int[] {-1}).neg();
       }
       case "poisson" -> {
         NDArray p = ActivationFunctions.apply(head, z);
-        return p.sub(y.mul(p.add(EPS).log())).mean();
+        return rows(p.sub(y.mul(p.add(EPS).log())));
       }
       case "log_cosh" -> {
         // d + softplus(-2d) - log 2, stable for large |d|
         NDArray d = ActivationFunctions.apply(head, z).sub(y);
-        return d.add(softplus(d.mul(-2f))).sub((float) Math.log(2)).mean();
+        return rows(d.add(softplus(d.mul(-2f))).sub((float) Math.log(2)));
       }
       case "mape" -> {
         NDArray p = ActivationFunctions.apply(head, z);
-        return y.sub(p).div(y.abs().maximum(EPS)).abs().mean().mul(100f);
+        return rows(y.sub(p).div(y.abs().maximum(EPS)).abs()).mul(100f);
       }
       case "msle" -> {
         NDArray p = ActivationFunctions.apply(head, z);
-        return p.maximum(EPS).add(1f).log().sub(y.maximum(EPS).add(1f).log()).square().mean();
+        return rows(p.maximum(EPS).add(1f).log().sub(y.maximum(EPS).add(1f).log()).square());
       }
       case "mse" -> {
-        return ActivationFunctions.apply(head, z).sub(y).square().mean();
+        return rows(ActivationFunctions.apply(head, z).sub(y).square());
       }
       case "mae" -> {
-        return ActivationFunctions.apply(head, z).sub(y).abs().mean();
+        return rows(ActivationFunctions.apply(head, z).sub(y).abs());
       }
       case "huber" -> {
         float delta = (float) loss.delta();
         NDArray a = ActivationFunctions.apply(head, z).sub(y).abs();
         NDArray q = a.minimum(delta);
-        return q.square().mul(0.5f).add(a.sub(q).mul(delta)).mean();
+        return rows(q.square().mul(0.5f).add(a.sub(q).mul(delta)));
       }
       case "normal_nll" -> {
         NDArray mu = z.get(":, 0:1");
         NDArray sigma = softplus(z.get(":, 1:2")).add(SIGMA_FLOOR);
         // log σ + (y − μ)² / (2σ²) + ½ log 2π
-        return sigma.log().add(y.sub(mu).square().div(sigma.square().mul(2f)))
-            .add(HALF_LOG_TWO_PI).mean();
+        return rows(sigma.log().add(y.sub(mu).square().div(sigma.square().mul(2f)))
+            .add(HALF_LOG_TWO_PI));
       }
       case "poisson_nll" -> {
         // rate − y log(rate) + lgamma(y + 1), with log(rate) = u read directly
-        return z.exp().sub(y.mul(z)).add(logFactorial(y)).mean();
+        return rows(z.exp().sub(y.mul(z)).add(logFactorial(y)));
       }
       case "negative_binomial_nll" -> {
         // r = 1/α, log p = lgamma(y + r) − lgamma(r) − lgamma(y + 1) + r log(r / (r + μ))
@@ -155,7 +177,7 @@ final class LossFunction {
         NDArray logRMu = logAddExp(logR, logMu);
         NDArray logP = y.add(r).gammaln().sub(r.gammaln()).sub(logFactorial(y))
             .add(r.mul(logR.sub(logRMu))).add(y.mul(logMu.sub(logRMu)));
-        return logP.mean().neg();
+        return rows(logP).neg();
       }
       case "zero_inflated_poisson_nll" -> {
         // y = 0: log(π + (1 − π) e^(−λ)); y > 0: log(1 − π) + y log λ − λ − lgamma(y + 1),
@@ -168,7 +190,7 @@ final class LossFunction {
         NDArray zero = logAddExp(logPi, log1mPi.sub(rate));
         NDArray positive = log1mPi.add(y.mul(logRate)).sub(rate).sub(logFactorial(y));
         NDArray isZero = y.eq(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-        return isZero.mul(zero).add(isZero.neg().add(1f).mul(positive)).mean().neg();
+        return rows(isZero.mul(zero).add(isZero.neg().add(1f).mul(positive))).neg();
       }
       case "mixture_normal_nll" -> {
         // −log Σ_k w_k N(y; μ_k, σ_k), w = softmax(logits), by log-sum-exp
@@ -180,7 +202,7 @@ final class LossFunction {
             .sub(HALF_LOG_TWO_PI);
         NDArray t = logW.add(logN);
         NDArray max = t.max(new int[] {1}, true).stopGradient();
-        return t.sub(max).exp().sum(new int[] {1}, true).log().add(max).mean().neg();
+        return rows(t.sub(max).exp().sum(new int[] {1}, true).log().add(max)).neg();
       }
       default -> throw new IllegalArgumentException("unknown loss " + loss.name());
     }
@@ -222,6 +244,11 @@ final class LossFunction {
   private NDArray smoothCategorical(NDArray y) {
     float s = (float) loss.labelSmoothing();
     return s == 0f ? y : y.mul(1 - s).add(s / y.getShape().get(y.getShape().dimension() - 1));
+  }
+
+  /** The mean over the last axis: one value per row, (n). */
+  private static NDArray rows(NDArray a) {
+    return a.mean(new int[] {-1});
   }
 
   /** Keras' L2 normalisation along the last axis: {@code x / sqrt(max(Σ x², eps²))}. */

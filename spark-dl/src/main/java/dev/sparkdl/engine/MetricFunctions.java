@@ -10,23 +10,31 @@ import java.util.List;
  * summed over the batch), mse and mae (per-sample mean over the outputs, summed over the
  * batch); for a likelihood head nll (−log p(y) of the target) and coverage (the share of
  * targets inside the central interval, {@code coverage} at 95 %, {@code coverage_90} at 90 %),
- * computed in double precision by {@link OutputDistribution}.
+ * computed in double precision by {@link OutputDistribution}. The whole-epoch metrics (auc,
+ * precision, recall, f1_score, top-k accuracies, root_mean_squared_error, r2_score) add their
+ * sufficient statistics through {@link MetricStatistics}, which also lays out where every
+ * metric's sums go.
  */
 final class MetricFunctions {
   private final List<String> names;
   private final String distribution;
+  private final MetricStatistics layout;
 
   /**
    * @param names canonical metric names
    * @param distribution the likelihood head's distribution (for nll and coverage), or null
+   * @param layout where each metric's sums go (the whole-epoch metrics: {@link
+   *     MetricStatistics#accumulate})
    */
-  MetricFunctions(List<String> names, String distribution) {
+  MetricFunctions(List<String> names, String distribution, MetricStatistics layout) {
     this.names = List.copyOf(names);
     this.distribution = distribution;
+    this.layout = layout;
   }
 
+  /** @return the number of sums */
   int size() {
-    return names.size();
+    return layout.size();
   }
 
   /**
@@ -34,24 +42,34 @@ final class MetricFunctions {
    * @param p what the metrics compare with the targets (the activated outputs or the
    *     distribution's mean)
    * @param y the targets
-   * @param out receives one sum per metric
+   * @param w the rows' weights, or null (the metrics are not weighted; see {@code
+   *     Network.evaluate})
+   * @param out receives the sums, laid out by {@link MetricStatistics}
    */
-  void sums(NDArray z, NDArray p, NDArray y, double[] out) {
+  void sums(NDArray z, NDArray p, NDArray y, float[] w, double[] out) {
     long k = p.getShape().get(p.getShape().dimension() - 1);
+    if (layout.needsRows()) {
+      layout.accumulate(p.toFloatArray(), y.toFloatArray(), w,
+          Math.toIntExact(p.getShape().get(0)), out);
+    }
     float[] raw = null;
     float[] target = null;
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
+      if (!layout.isPerSample(i)) {
+        continue;
+      }
+      int at = layout.offset(i);
       if (name.equals("nll") || name.startsWith("coverage")) {
         if (raw == null) {
           raw = z.toFloatArray();
           target = y.toFloatArray();
         }
-        out[i] = name.equals("nll") ? nllSum(raw, target)
+        out[at] = name.equals("nll") ? nllSum(raw, target)
             : coverageSum(raw, target, dev.sparkdl.spec.Metrics.coverageLevel(name));
         continue;
       }
-      out[i] =
+      out[at] =
           switch (name) {
             case "accuracy" ->
                 k == 1

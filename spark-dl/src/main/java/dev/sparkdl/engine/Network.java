@@ -95,11 +95,14 @@ public final class Network implements AutoCloseable {
           }
         }
         this.loss = new LossFunction(compile.loss(), head);
-        this.metrics = new MetricFunctions(compile.metrics(), compile.loss().distribution());
+        this.metrics = new MetricFunctions(compile.metrics(), compile.loss().distribution(),
+            MetricStatistics.of(compile.metrics(), loss.targetSize(outputSize),
+                outputActivation));
         this.updater = Updater.of(compile.optimizer(), trainable, manager);
       } else {
         this.loss = null;
-        this.metrics = new MetricFunctions(List.of(), null);
+        this.metrics = new MetricFunctions(List.of(), null,
+            MetricStatistics.of(List.of(), outputSize, null));
         this.updater = null;
       }
     } catch (RuntimeException e) {
@@ -352,15 +355,29 @@ public final class Network implements AutoCloseable {
    * @throws NonFiniteLossException if the loss is NaN or infinite
    */
   public BatchStats trainBatch(float[] inputs, float[] targets, int samples) {
+    return trainBatch(inputs, targets, null, samples);
+  }
+
+  /**
+   * One optimizer step on a minibatch with per-row sample weights: the loss is Keras' {@code
+   * sum_over_batch_size} of the weighted per-sample losses (divided by the batch size, not the
+   * weights' sum); the metrics are not weighted (Keras' {@code metrics}, as opposed to its
+   * {@code weighted_metrics}).
+   *
+   * @param weights {@code samples} non-negative weights, or null for 1 each
+   * @see #trainBatch(float[], float[], int)
+   */
+  public BatchStats trainBatch(float[] inputs, float[] targets, float[] weights, int samples) {
     requireCompiled();
     BatchStats stats = new BatchStats(metrics.size());
     try (NDManager step = manager.newSubManager()) {
       Engines.gradMode(true);
       NDArray xs = inputStaging.array(step, inputs, batchShape(samples));
       NDArray ys = targetStaging.array(step, targets, new Shape(samples, targetSize()));
+      NDArray ws = weights == null ? null : step.create(weights, new Shape(samples));
       float[][] varianceBefore = movingVariances();
       NDArray[] zs = new NDArray[1];
-      NDArray l = lossWithPenalties(xs, ys, true, zs, step);
+      NDArray l = lossWithPenalties(xs, ys, ws, true, zs, step);
       NDArray z = zs[0];
       JniUtils.backward((PtNDArray) l, (PtNDArray) step.ones(l.getShape()), false, false);
       Engines.gradMode(false);
@@ -392,8 +409,8 @@ public final class Network implements AutoCloseable {
    *
    * @param z receives the body's output
    */
-  private NDArray lossWithPenalties(NDArray xs, NDArray ys, boolean training, NDArray[] z,
-      NDManager step) {
+  private NDArray lossWithPenalties(NDArray xs, NDArray ys, NDArray ws, boolean training,
+      NDArray[] z, NDManager step) {
     List<WeightPenalties.ActivityTerm> activity = penalties.activity();
     NDArray extra = null;
     if (activity.isEmpty()) {
@@ -419,7 +436,7 @@ public final class Network implements AutoCloseable {
       }
     }
     extra = WeightPenalties.add(extra, penalties.weightPenalty(params, step), step);
-    NDArray l = loss.compute(z[0], ys);
+    NDArray l = loss.compute(z[0], ys, ws);
     return extra == null ? l : l.add(extra);
   }
 
@@ -461,13 +478,24 @@ public final class Network implements AutoCloseable {
    * Loss and metrics on a batch in inference mode (dropout off, BatchNorm moving statistics).
    */
   public BatchStats evaluate(float[] inputs, float[] targets, int samples) {
+    return evaluate(inputs, targets, null, samples);
+  }
+
+  /**
+   * Loss and metrics on a batch in inference mode, the loss weighted as in {@link
+   * #trainBatch(float[], float[], float[], int)}.
+   *
+   * @param weights {@code samples} non-negative weights, or null for 1 each
+   */
+  public BatchStats evaluate(float[] inputs, float[] targets, float[] weights, int samples) {
     requireCompiled();
     Engines.gradMode(false);
     try (NDManager step = manager.newSubManager()) {
       NDArray xs = inputStaging.array(step, inputs, batchShape(samples));
       NDArray ys = targetStaging.array(step, targets, new Shape(samples, targetSize()));
+      NDArray ws = weights == null ? null : step.create(weights, new Shape(samples));
       NDArray[] zs = new NDArray[1];
-      float lossValue = lossWithPenalties(xs, ys, false, zs, step).getFloat();
+      float lossValue = lossWithPenalties(xs, ys, ws, false, zs, step).getFloat();
       return statsOf(zs[0], ys, samples, lossValue, step);
     }
   }
@@ -567,7 +595,7 @@ public final class Network implements AutoCloseable {
   private BatchStats statsOf(NDArray z, NDArray ys, int n, float lossValue, NDManager step) {
     double[] sums = new double[metrics.size()];
     if (metrics.size() > 0) {
-      metrics.sums(z, loss.prediction(z), ys, sums);
+      metrics.sums(z, loss.prediction(z), ys, null, sums);
     }
     return new BatchStats(n, (double) lossValue * n, sums);
   }

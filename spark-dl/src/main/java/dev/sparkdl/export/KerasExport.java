@@ -263,7 +263,16 @@ public final class KerasExport {
     out.set("loss", compile.loss().fromLogits()
         ? MAPPER.readTree(compile.loss().withFromLogits(false).toJson()) : ours.get("loss"));
     out.putNull("loss_weights");
-    out.set("metrics", ours.get("metrics"));
+    com.fasterxml.jackson.databind.node.ArrayNode metrics = MAPPER.createArrayNode();
+    for (String m : compile.metrics()) {
+      dev.sparkdl.spec.MetricSpec spec = dev.sparkdl.spec.MetricSpec.parse(m);
+      if (spec != null && (dev.sparkdl.spec.MetricSpec.isObject(m) || "auc".equals(spec.kind()))) {
+        metrics.add(MAPPER.readTree(spec.kerasJson())); // Keras' object, with its settings
+      } else {
+        metrics.add(m);
+      }
+    }
+    out.set("metrics", metrics);
     out.putNull("weighted_metrics");
     out.put("run_eagerly", false);
     out.put("steps_per_execution", 1);

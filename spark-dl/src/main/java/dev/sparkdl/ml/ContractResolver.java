@@ -60,6 +60,49 @@ final class ContractResolver {
     }
   }
 
+  /** weightCol: a numeric column other than the features and the label. */
+  static void checkWeightCol(NeuralNetParams p, StructType schema, String featuresCol,
+      String labelCol) {
+    String col = p.getWeightCol();
+    if (col == null) {
+      return;
+    }
+    if (!Arrays.asList(schema.fieldNames()).contains(col)) {
+      throw new IllegalArgumentException("weightCol '" + col + "' is not a column. Columns: "
+          + String.join(", ", schema.fieldNames()) + ". Add a numeric column of sample weights or"
+          + " clear weightCol (setWeightCol(null)).");
+    }
+    if (!(schema.apply(col).dataType() instanceof NumericType)) {
+      throw new IllegalArgumentException("weightCol '" + col + "' must be a numeric column of"
+          + " sample weights (finite, >= 0); it is " + schema.apply(col).dataType().simpleString()
+          + ". Cast it, e.g. withColumn(\"" + col + "\", col(\"" + col + "\").cast(\"double\")).");
+    }
+    if (col.equals(featuresCol) || col.equals(labelCol)) {
+      throw new IllegalArgumentException("weightCol '" + col + "' is the "
+          + (col.equals(labelCol) ? "label" : "features") + " column; give a column of sample"
+          + " weights.");
+    }
+  }
+
+  /** classWeight: a classifier's, its class indices below the class count. */
+  static void checkClassWeight(NeuralNetParams p, boolean classifier, LabelMode label) {
+    java.util.Map<Integer, Double> w = p.getClassWeight();
+    if (w.isEmpty()) {
+      return;
+    }
+    if (!classifier) {
+      throw new IllegalArgumentException("classWeight weighs the classes of a classifier;"
+          + " NeuralNetRegressor has none. Use weightCol for per-row weights, or clear"
+          + " classWeight.");
+    }
+    int top = java.util.Collections.max(w.keySet());
+    if (top >= label.classes()) {
+      throw new IllegalArgumentException("classWeight has class " + top + ", but the network"
+          + " predicts " + label.classes() + " classes (indices 0 .. " + (label.classes() - 1)
+          + "). Received: classWeight=" + w + ". Remove the class or widen the output layer.");
+    }
+  }
+
   static Resolved resolve(
       NeuralNetParams p, StructType schema, boolean classifier, String featuresCol,
       String labelCol) {
@@ -67,6 +110,7 @@ final class ContractResolver {
     StructField features = ColumnChecks.features(schema, featuresCol);
     StructField labelField = ColumnChecks.label(schema, labelCol, classifier);
     checkValidationIndicator(p, schema);
+    checkWeightCol(p, schema, featuresCol, labelCol);
     OutputHead head = OutputHead.of(spec);
     if (!head.hasUnits()) {
       throw new SpecException(
@@ -96,9 +140,11 @@ final class ContractResolver {
         .filter(dev.sparkdl.spec.Metrics::isClassification).findFirst().orElse(null);
     if (!classifier && classification != null) {
       throw new IllegalArgumentException(
-          "Metric '" + classification + "' is for classifiers; NeuralNetRegressor reports mse and mae. Use"
-              + " setMetrics(\"mse\", \"mae\") or NeuralNetClassifier.");
+          "Metric '" + dev.sparkdl.spec.Metrics.historyName(classification) + "' is for"
+              + " classifiers; NeuralNetRegressor reports mse, mae, root_mean_squared_error and"
+              + " r2_score. Use setMetrics(\"mse\", \"mae\") or NeuralNetClassifier.");
     }
+    checkMetricHeads(metrics, head, classifier);
     CompileOptions compile = new CompileOptions(loss, opt, metrics);
 
     LabelMode label;
@@ -148,6 +194,7 @@ final class ContractResolver {
               ? "finite numbers >= 0 (counts or rates, for loss poisson)"
               : "finite numbers";
     }
+    checkClassWeight(p, classifier, label);
     NetworkContract contract = new NetworkContract(spec, compile, head, label);
 
     int expected = -1;
@@ -217,6 +264,46 @@ final class ContractResolver {
   /** @return the likelihood head a regressor's params describe */
   static OutputDistribution outputDistribution(DistributionParams<?> p) {
     return OutputDistribution.of(p.getDistribution(), p.getMixtureComponents());
+  }
+
+  /**
+   * The whole-epoch metrics against the head: auc, precision and recall need a binary view
+   * (sigmoid outputs, flattened, or a 2-unit softmax), the top-k accuracies a softmax over
+   * classes, root_mean_squared_error and r2_score a regressor.
+   */
+  static void checkMetricHeads(List<String> metrics, OutputHead head, boolean classifier) {
+    for (String m : metrics) {
+      dev.sparkdl.spec.MetricSpec s = dev.sparkdl.spec.MetricSpec.parse(m);
+      if (s == null) {
+        continue;
+      }
+      String headText = head.description() + " (" + head.units() + " "
+          + head.activation() + " unit" + (head.units() == 1 ? "" : "s") + ")";
+      if (s.isBinary() && !("sigmoid".equals(head.activation())
+          || "softmax".equals(head.activation()) && head.units() == 2)) {
+        throw new IllegalArgumentException("Metric '" + s.name() + "' scores a binary"
+            + " classifier: one sigmoid unit (binary_crossentropy), several sigmoid units"
+            + " (multi-label, flattened as Keras' multi_label=False) or a 2-unit softmax; the"
+            + " output head is " + headText + ". For more classes use f1_score (with average"
+            + " \"macro\" or \"weighted\") or top_k_categorical_accuracy.");
+      }
+      if (s.isTopK() && !("softmax".equals(head.activation()) && head.units() >= 2)) {
+        throw new IllegalArgumentException("Metric '" + s.name() + "' ranks the classes of a"
+            + " softmax head of 2 or more units; the output head is " + headText + ". Use"
+            + " accuracy or auc for one sigmoid unit.");
+      }
+      if (s.isClassification() && classifier && !"sigmoid".equals(head.activation())
+          && !"softmax".equals(head.activation())) {
+        throw new IllegalArgumentException("Metric '" + s.name() + "' reads class"
+            + " probabilities, but the output head is " + headText + ". End the network with"
+            + " Activation(\"sigmoid\") or Activation(\"softmax\").");
+      }
+      if (!s.isClassification() && classifier) {
+        throw new IllegalArgumentException("Metric '" + s.name() + "' is for regressors"
+            + " (NeuralNetRegressor); a classifier reports accuracy, auc, precision, recall,"
+            + " f1_score or top_k_categorical_accuracy. Remove it or use mse.");
+      }
+    }
   }
 
   /**

@@ -54,18 +54,25 @@ final class Fitting {
     Column label = resolved.label().kind() == LabelMode.Kind.VECTOR
         ? functions.col(labelCol) : functions.col(labelCol).cast(DataTypes.DoubleType);
     String indicator = p.getValidationIndicatorCol();
-    Dataset<Row> rows = indicator == null
-        ? dataset.select(functions.col(featuresCol), label)
-        : dataset.select(functions.col(featuresCol), label, functions.col(indicator));
+    String weightCol = p.getWeightCol();
+    List<Column> cols = new java.util.ArrayList<>(List.of(functions.col(featuresCol), label));
+    if (indicator != null) {
+      cols.add(functions.col(indicator));
+    }
+    if (weightCol != null) {
+      cols.add(functions.col(weightCol).cast(DataTypes.DoubleType));
+    }
+    Dataset<Row> rows = dataset.select(cols.toArray(new Column[0]));
     RowConverter converter =
         new RowConverter(0, rows.schema().apply(0).dataType(), 1, rows.schema().apply(1).dataType(),
             prep.expectedLength(), resolved.label(), p.getValidationSplit(), p.getSeed(),
             indicator == null ? -1 : 2,
-            ContractResolver.countLabels(resolved.compile().loss()));
+            ContractResolver.countLabels(resolved.compile().loss()),
+            weightCol == null ? -1 : cols.size() - 1, p.getClassWeights());
     String expectedFrom = prep.expectedFrom();
     TrainingBlocks converted = TrainingBlocks.convert(rows, converter, workers,
         r -> r.problems(featuresCol, labelCol, prep.expectedLength(), expectedFrom,
-            prep.labelRule()));
+            prep.labelRule(), weightCol));
     long trainRows = converted.report().trainRows();
     int helpful = workersThatHelp(trainRows, p.getBatchSize(),
         p.getNumWorkers() > 0 ? MIN_BATCHES_PER_WORKER : p.getMinBatchesPerWorker());

@@ -290,6 +290,14 @@ final class KerasFiles {
 
   // ----- helpers -----
 
+  private static boolean isWholeEpochMetric(JsonNode m) {
+    try {
+      return dev.sparkdl.spec.MetricSpec.parse(m.toString()) != null;
+    } catch (RuntimeException e) {
+      return false; // a setting spark-dl does not support: the name alone, as before
+    }
+  }
+
   private static JsonNode names(JsonNode metrics) {
     var list = JSON.createArrayNode();
     if (metrics.isArray()) {
@@ -298,6 +306,8 @@ final class KerasFiles {
           list.add(m.asText());
         } else if (m.isArray()) {
           names(m).forEach(list::add);
+        } else if (m.isObject() && isWholeEpochMetric(m)) {
+          list.add(m.toString()); // auc, precision, f1_score ... with their settings
         } else if (m.isObject() && m.path("config").path("name").isTextual()) {
           list.add(m.path("config").path("name").asText());
         }

@@ -424,6 +424,16 @@ public final class KerasModels {
         || ("sigmoid".equals(head.activation()) && head.units() == 1));
   }
 
+  /** Whether a whole-epoch metric suits the head (the fit would refuse it otherwise). */
+  private static boolean fitsHead(String metric, boolean classifier, OutputHead head) {
+    try {
+      ContractResolver.checkMetricHeads(List.of(metric), head, classifier);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /** The file's compile options when they fit the task, the defaults otherwise. */
   static CompileOptions resolveCompile(CompileOptions saved, boolean classifier,
       OutputHead head) {
@@ -442,7 +452,8 @@ public final class KerasModels {
       loss = fits ? l : defaultLoss;
       List<String> m = new ArrayList<>();
       for (String x : saved.metrics()) {
-        if (classifier || !Metrics.isClassification(Metrics.check(x))) {
+        if ((classifier || !Metrics.isClassification(Metrics.check(x))) && fitsHead(x, classifier,
+            head)) {
           m.add(x);
         }
       }

@@ -252,6 +252,41 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
   }
 
   /**
+   * Sets Spark's weightCol: a numeric column of per-row sample weights (finite, &gt;= 0), Keras'
+   * {@code sample_weight}: each row's loss is multiplied by its weight and the batch's sum is
+   * divided by the batch size (Keras' {@code sum_over_batch_size}); rows of weight 0 are left
+   * out. The metrics stay unweighted (Keras' {@code metrics}). Null or empty: every row 1.
+   */
+  default T setWeightCol(String value) {
+    set(weightCol(), value == null ? "" : value);
+    return self();
+  }
+
+  /**
+   * Sets Keras' {@code class_weight}: each row's loss is multiplied by its class's weight
+   * (classes not listed weigh 1), and by its weightCol value if that is set; e.g. {@code
+   * setClassWeight(Map.of(0, 1.0, 1, 5.0))}. Checked against the number of classes at fit
+   * start. Null clears it.
+   */
+  default T setClassWeight(java.util.Map<Integer, Double> weights) {
+    if (weights == null) {
+      clear(classWeight());
+      return self();
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode n =
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    new java.util.TreeMap<>(weights).forEach((c, w) -> n.put(String.valueOf(c), w));
+    return setClassWeight(n.toString());
+  }
+
+  /** Sets Keras' {@code class_weight} as a JSON object, e.g. {@code {"0": 1.0, "1": 5.0}}. */
+  default T setClassWeight(String json) {
+    NeuralNetParamDefinitions.classWeights(json); // Keras-style message on a bad one
+    set(classWeight(), json);
+    return self();
+  }
+
+  /**
    * Warm start: the next fit continues from this model — its weights, its optimizer state
    * (when the optimizer is the same kind) and its history, with epochs numbered on from it — as
    * if training had not stopped. The network must be the same. Not a param: not saved with

@@ -73,6 +73,10 @@ public final class NeuralNetParamDefinitions implements Serializable {
   public final Param<String> callbacks;
   /** A boolean column: true marks a validation row (instead of validationSplit). */
   public final Param<String> validationIndicatorCol;
+  /** Spark's weightCol: a numeric column of per-row sample weights (unset: every row 1). */
+  public final Param<String> weightCol;
+  /** Keras' class_weight as a JSON object, class index to weight. */
+  public final Param<String> classWeight;
 
   /**
    * Java callbacks of the next fit that have no Keras serialized form: not a param, so never
@@ -119,7 +123,11 @@ public final class NeuralNetParamDefinitions implements Serializable {
         "learning rate; overrides the optimizer's own (Keras default) when set (> 0)",
         ParamValidators.gt(0.0));
     metrics = new StringArrayParam(owner, "metrics",
-        "metrics reported per epoch: accuracy, mse, mae", a -> a != null);
+        "metrics reported per epoch: accuracy, binary_accuracy, mse, mae, auc, precision, recall,"
+            + " f1_score, top_k_categorical_accuracy, sparse_top_k_categorical_accuracy,"
+            + " root_mean_squared_error (rmse), r2_score, nll, coverage, or Keras' serialized"
+            + " metric objects such as {\"class_name\": \"AUC\", \"config\": {\"curve\":"
+            + " \"PR\"}}", a -> a != null);
     epochs = new IntParam(owner, "epochs", "passes over the training data (>= 1)",
         ParamValidators.gtEq(1.0));
     batchSize = new IntParam(owner, "batchSize", "training minibatch size (>= 1)",
@@ -172,6 +180,14 @@ public final class NeuralNetParamDefinitions implements Serializable {
     validationIndicatorCol = new Param<>(owner, "validationIndicatorCol",
         "name of a boolean column: true marks a row held out for validation metrics (null counts"
             + " as false); instead of validationSplit", s -> s != null && !s.isBlank());
+    weightCol = new Param<>(owner, "weightCol",
+        "weight column name. If this is not set or empty, we treat all instance weights as 1.0"
+            + " (finite numbers >= 0; each row's loss is multiplied by its weight, Keras'"
+            + " sample_weight; rows of weight 0 are left out)", s -> s != null);
+    classWeight = new Param<>(owner, "classWeight",
+        "Keras' class_weight: a JSON object of class index to weight, e.g. {\"0\": 1.0, \"1\":"
+            + " 5.0}; each row's loss is multiplied by its class's weight (classes not listed weigh"
+            + " 1), times its weightCol value", s -> parses(s, NeuralNetParamDefinitions::classWeights));
     verbose = new IntParam(owner, "verbose",
         "0: silent, 1: one line per epoch, 2: also one line per averaging round (where its time"
             + " went)", ParamValidators.inArray(new int[] {0, 1, 2}));
@@ -209,6 +225,51 @@ public final class NeuralNetParamDefinitions implements Serializable {
     p.setDefault(s.callbacks, "[]");
     p.setDefault(s.verbose, 1);
     p.setDefault(s.device, "auto");
+  }
+
+  /**
+   * @param json Keras' class_weight as a JSON object, e.g. {@code {"0": 1.0, "1": 5.0}}
+   * @return the weights by class index up to the largest listed (unlisted classes 1)
+   * @throws IllegalArgumentException naming the bad key or value
+   */
+  static double[] classWeights(String json) {
+    com.fasterxml.jackson.databind.JsonNode n;
+    try {
+      n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    } catch (java.io.IOException e) {
+      n = null;
+    }
+    if (n == null || !n.isObject() || n.isEmpty()) {
+      throw new IllegalArgumentException("Received an invalid value for `class_weight`, expected"
+          + " a JSON object of class index to weight such as {\"0\": 1.0, \"1\": 5.0}."
+          + " Received: class_weight=" + json);
+    }
+    java.util.TreeMap<Integer, Double> m = new java.util.TreeMap<>();
+    java.util.Iterator<java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it =
+        n.fields();
+    while (it.hasNext()) {
+      java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e = it.next();
+      int c;
+      try {
+        c = Integer.parseInt(e.getKey().trim());
+      } catch (NumberFormatException x) {
+        c = -1;
+      }
+      if (c < 0 || c > 100_000) {
+        throw new IllegalArgumentException("`class_weight` must map class indices (integers >="
+            + " 0) to weights. Received an invalid key: '" + e.getKey() + "'.");
+      }
+      double w = e.getValue().isNumber() ? e.getValue().asDouble() : Double.NaN;
+      if (!(Double.isFinite(w) && w >= 0)) {
+        throw new IllegalArgumentException("Received an invalid value for `class_weight[" + c
+            + "]`, expected a finite number >= 0. Received: " + e.getValue());
+      }
+      m.put(c, w);
+    }
+    double[] out = new double[m.lastKey() + 1];
+    java.util.Arrays.fill(out, 1.0);
+    m.forEach((c, w) -> out[c] = w);
+    return out;
   }
 
   private static boolean validCallbacks(String json) {

@@ -307,6 +307,49 @@ public interface NeuralNetParams extends Params {
     return all;
   }
 
+  /** @return the param {@code weightCol}: Spark's per-row sample-weight column */
+  default Param<String> weightCol() {
+    return nnParams().weightCol;
+  }
+
+  /** @return the param {@code classWeight}: Keras' class_weight as JSON */
+  default Param<String> classWeight() {
+    return nnParams().classWeight;
+  }
+
+  /** @return the sample-weight column's name, or null if not set or empty */
+  default String getWeightCol() {
+    String c = isDefined(weightCol()) ? (String) getOrDefault(weightCol()) : null;
+    return c == null || c.isEmpty() ? null : c;
+  }
+
+  /**
+   * @return Keras' class_weight by class index (classes past the end weigh 1), or null if not
+   *     set
+   */
+  default double[] getClassWeights() {
+    return isDefined(classWeight())
+        ? NeuralNetParamDefinitions.classWeights((String) getOrDefault(classWeight())) : null;
+  }
+
+  /** @return Keras' class_weight, class index to weight (empty if not set) */
+  default java.util.Map<Integer, Double> getClassWeight() {
+    double[] w = getClassWeights();
+    java.util.Map<Integer, Double> m = new java.util.TreeMap<>();
+    if (w != null) {
+      com.fasterxml.jackson.databind.JsonNode n;
+      try {
+        n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+            (String) getOrDefault(classWeight()));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+      n.fieldNames().forEachRemaining(k -> m.put(Integer.parseInt(k.trim()),
+          w[Integer.parseInt(k.trim())]));
+    }
+    return m;
+  }
+
   /** @return the validation indicator column's name, or null if not set */
   default String getValidationIndicatorCol() {
     return isDefined(validationIndicatorCol()) ? (String) getOrDefault(validationIndicatorCol())

@@ -11,12 +11,18 @@ import java.util.Map;
  * one output thresholded at 0.5), {@code binary_accuracy} (Keras': every output thresholded at
  * 0.5 and compared with its target, averaged over the outputs), {@code mse} and {@code mae} for
  * regression (and classifier outputs), {@code nll} and {@code coverage} (95 % central interval;
- * {@code coverage_90} and the like at other levels) for a regressor's distribution head.
+ * {@code coverage_90} and the like at other levels) for a regressor's distribution head; and the
+ * whole-epoch metrics of {@link MetricSpec} ({@code auc}, {@code precision}, {@code recall},
+ * {@code top_k_categorical_accuracy}, {@code sparse_top_k_categorical_accuracy}, {@code
+ * root_mean_squared_error}, {@code r2_score}, {@code f1_score}), by name or as Keras' serialized
+ * object.
  */
 public final class Metrics {
   /** The canonical metric names. */
   public static final List<String> NAMES =
-      Names.list("accuracy", "binary_accuracy", "mse", "mae", "nll", "coverage");
+      Names.list("accuracy", "binary_accuracy", "mse", "mae", "nll", "coverage", "auc",
+          "precision", "recall", "top_k_categorical_accuracy",
+          "sparse_top_k_categorical_accuracy", "root_mean_squared_error", "r2_score", "f1_score");
 
   private static final Map<String, String> ALIASES =
       Map.of(
@@ -34,6 +40,15 @@ public final class Metrics {
    * @throws SpecException listing the valid names
    */
   public static String check(String name) {
+    MetricSpec spec = MetricSpec.parse(name);
+    if (spec != null) {
+      return spec.canonical();
+    }
+    if (MetricSpec.isObject(name)) {
+      throw new SpecException("Unknown metric object " + name.trim() + ". Supported class names:"
+          + " AUC, Precision, Recall, TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,"
+          + " RootMeanSquaredError, R2Score, F1Score (other metrics by name: " + NAMES + ").");
+    }
     if (name != null && COVERAGE.matcher(name.trim()).matches()) {
       String n = name.trim();
       coverageLevel(n);
@@ -95,15 +110,38 @@ public final class Metrics {
    * @return whether it is a classification metric (accuracy, binary_accuracy)
    */
   public static boolean isClassification(String canonical) {
+    MetricSpec spec = MetricSpec.parse(canonical);
+    if (spec != null) {
+      return spec.isClassification();
+    }
     return "accuracy".equals(canonical) || "binary_accuracy".equals(canonical);
   }
 
-  /** @return the canonical names, duplicates removed, order kept */
+  /**
+   * @param canonical a canonical metric name
+   * @return the name History reports it under (before any per-class suffix)
+   */
+  public static String historyName(String canonical) {
+    MetricSpec spec = MetricSpec.parse(canonical);
+    return spec != null ? spec.name() : canonical;
+  }
+
+  /**
+   * @return the canonical names, duplicates removed, order kept
+   * @throws SpecException when two different metrics would report under one name
+   */
   public static List<String> check(List<String> names) {
     List<String> out = new ArrayList<>();
+    Map<String, String> reported = new java.util.HashMap<>();
     for (String n : names) {
       String c = check(n);
       if (!out.contains(c)) {
+        String other = reported.put(historyName(c), c);
+        if (other != null) {
+          throw new SpecException("Metrics " + other + " and " + c + " both report as '"
+              + historyName(c) + "'. Give one a name, e.g. {\"class_name\": \"Precision\","
+              + " \"config\": {\"name\": \"precision_at_0.7\", \"thresholds\": 0.7}}.");
+        }
         out.add(c);
       }
     }
