@@ -11,6 +11,7 @@ import java.util.Arrays;
 public final class BatchStats implements Serializable {
   private static final long serialVersionUID = 1L;
   private long count;
+  private double weightSum;
   private double lossSum;
   private double[] metricSums;
 
@@ -23,7 +24,16 @@ public final class BatchStats implements Serializable {
   }
 
   BatchStats(long count, double lossSum, double[] metricSums) {
+    this(count, count, lossSum, metricSums);
+  }
+
+  /**
+   * @param weightSum the rows' sample weights summed, the denominator of the per-sample
+   *     metrics' means ({@code count} without weights)
+   */
+  BatchStats(long count, double weightSum, double lossSum, double[] metricSums) {
     this.count = count;
+    this.weightSum = weightSum;
     this.lossSum = lossSum;
     this.metricSums = metricSums;
   }
@@ -31,6 +41,7 @@ public final class BatchStats implements Serializable {
   /** Adds another set of sums to this one. */
   public BatchStats merge(BatchStats other) {
     count += other.count;
+    weightSum += other.weightSum;
     lossSum += other.lossSum;
     if (metricSums.length == 0) {
       metricSums = other.metricSums.clone();
@@ -59,9 +70,9 @@ public final class BatchStats implements Serializable {
     return lossSum / count;
   }
 
-  /** @return the mean of metric sum {@code index} over the samples */
+  /** @return the weighted mean of metric sum {@code index} over the samples */
   public double meanMetric(int index) {
-    return metricSums[index] / count;
+    return metricSums[index] / weightSum;
   }
 
   /** @return the number of metric sums */
@@ -80,7 +91,7 @@ public final class BatchStats implements Serializable {
    * @return the metric values by History name
    */
   public java.util.Map<String, Double> metricLogs(MetricStatistics layout, String prefix) {
-    return layout.logs(metricSums, count, prefix);
+    return layout.logs(metricSums, weightSum, prefix);
   }
 
   @Override

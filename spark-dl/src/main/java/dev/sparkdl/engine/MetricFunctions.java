@@ -42,8 +42,7 @@ final class MetricFunctions {
    * @param p what the metrics compare with the targets (the activated outputs or the
    *     distribution's mean)
    * @param y the targets
-   * @param w the rows' weights, or null (the metrics are not weighted; see {@code
-   *     Network.evaluate})
+   * @param w the rows' weights, or null for 1 each (see {@code Network.evaluate})
    * @param out receives the sums, laid out by {@link MetricStatistics}
    */
   void sums(NDArray z, NDArray p, NDArray y, float[] w, double[] out) {
@@ -65,26 +64,31 @@ final class MetricFunctions {
           raw = z.toFloatArray();
           target = y.toFloatArray();
         }
-        out[at] = name.equals("nll") ? nllSum(raw, target)
-            : coverageSum(raw, target, dev.sparkdl.spec.Metrics.coverageLevel(name));
+        out[at] = name.equals("nll") ? nllSum(raw, target, w)
+            : coverageSum(raw, target, w, dev.sparkdl.spec.Metrics.coverageLevel(name));
         continue;
       }
+      // each row counts its sample weight: a column (n, 1) against (n, k) values
+      NDArray rowWeights = w == null ? null
+          : p.getManager().create(w, new ai.djl.ndarray.types.Shape(w.length, 1));
       out[at] =
           switch (name) {
             case "accuracy" ->
                 k == 1
-                    ? p.gt(0.5f).eq(y.gt(0.5f)).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                        .sum().getFloat()
-                    : p.argMax(-1).eq(y.argMax(-1)).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                        .sum().getFloat();
-            case "binary_accuracy" ->
-                p.gt(0.5f).eq(y.gt(0.5f)).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                    .sum().getFloat() / k;
-            case "mse" -> p.sub(y).square().sum().getFloat() / k;
-            case "mae" -> p.sub(y).abs().sum().getFloat() / k;
+                    ? weighted(p.gt(0.5f).eq(y.gt(0.5f)), rowWeights)
+                    : weighted(p.argMax(-1).eq(y.argMax(-1)).reshape(-1, 1), rowWeights);
+            case "binary_accuracy" -> weighted(p.gt(0.5f).eq(y.gt(0.5f)), rowWeights) / k;
+            case "mse" -> weighted(p.sub(y).square(), rowWeights) / k;
+            case "mae" -> weighted(p.sub(y).abs(), rowWeights) / k;
             default -> throw new IllegalArgumentException("unknown metric " + names.get(i));
           };
     }
+  }
+
+  /** The sum of the values, each row's times its weight (rows of {@code (n, k)}). */
+  private static double weighted(NDArray values, NDArray rowWeights) {
+    NDArray v = values.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+    return (rowWeights == null ? v : v.mul(rowWeights)).sum().getFloat();
   }
 
   private OutputDistribution outputDistribution(int rows, int values) {
@@ -97,25 +101,28 @@ final class MetricFunctions {
     return OutputDistribution.of(distribution, width / 3);
   }
 
-  /** The sum over the rows of −log p(y). */
-  private double nllSum(float[] raw, float[] y) {
+  /** The sum over the rows of −log p(y), each row times its weight. */
+  private double nllSum(float[] raw, float[] y, float[] w) {
     OutputDistribution d = outputDistribution(y.length, raw.length);
     int width = raw.length / y.length;
     double s = 0;
     for (int r = 0; r < y.length; r++) {
-      s -= d.row(raw, r * width).logDensity(y[r]);
+      s -= (w == null ? 1 : w[r]) * d.row(raw, r * width).logDensity(y[r]);
     }
     return s;
   }
 
-  /** The rows whose target lies in the central interval of probability {@code level}. */
-  private double coverageSum(float[] raw, float[] y, double level) {
+  /**
+   * The rows whose target lies in the central interval of probability {@code level}, each
+   * counting its weight.
+   */
+  private double coverageSum(float[] raw, float[] y, float[] w, double level) {
     OutputDistribution d = outputDistribution(y.length, raw.length);
     int width = raw.length / y.length;
-    int inside = 0;
+    double inside = 0;
     for (int r = 0; r < y.length; r++) {
       if (d.row(raw, r * width).covers(y[r], level)) {
-        inside++;
+        inside += w == null ? 1 : w[r];
       }
     }
     return inside;

@@ -269,13 +269,13 @@ public final class MetricStatistics {
 
   /**
    * @param stats the merged sums
-   * @param count the rows they cover
+   * @param count the rows they cover (their sample weights' sum when weighted)
    * @param prefix put before each name ({@code ""} or {@code "val_"})
    * @return the metric values by History name, in compile order; an {@code f1_score} with
    *     {@code average=None} over several classes reports one value per class, {@code
    *     f1_score_0}, {@code f1_score_1}, ...
    */
-  public Map<String, Double> logs(double[] stats, long count, String prefix) {
+  public Map<String, Double> logs(double[] stats, double count, String prefix) {
     Map<String, Double> out = new LinkedHashMap<>();
     if (stats.length != size && stats.length != 0) {
       throw new IllegalStateException("metric sums of " + stats.length + " values for " + this);

@@ -361,8 +361,8 @@ public final class Network implements AutoCloseable {
   /**
    * One optimizer step on a minibatch with per-row sample weights: the loss is Keras' {@code
    * sum_over_batch_size} of the weighted per-sample losses (divided by the batch size, not the
-   * weights' sum); the metrics are not weighted (Keras' {@code metrics}, as opposed to its
-   * {@code weighted_metrics}).
+   * weights' sum); the metrics are weighted too (Spark's weightCol convention, Keras' {@code
+   * weighted_metrics}).
    *
    * @param weights {@code samples} non-negative weights, or null for 1 each
    * @see #trainBatch(float[], float[], int)
@@ -391,7 +391,7 @@ public final class Network implements AutoCloseable {
                 + compile.optimizer().learningRate() + "). Lower the learning rate, scale the"
                 + " features (e.g. with StandardScaler) or check the labels for extreme values.");
       }
-      stats = statsOf(z.stopGradient(), ys, samples, lossValue, step);
+      stats = statsOf(z.stopGradient(), ys, weights, samples, lossValue, step);
       updater.step(step);
       if (penalties.hasConstraints()) {
         penalties.constrain(params, layers);
@@ -496,7 +496,7 @@ public final class Network implements AutoCloseable {
       NDArray ws = weights == null ? null : step.create(weights, new Shape(samples));
       NDArray[] zs = new NDArray[1];
       float lossValue = lossWithPenalties(xs, ys, ws, false, zs, step).getFloat();
-      return statsOf(zs[0], ys, samples, lossValue, step);
+      return statsOf(zs[0], ys, weights, samples, lossValue, step);
     }
   }
 
@@ -592,12 +592,25 @@ public final class Network implements AutoCloseable {
     manager.close();
   }
 
-  private BatchStats statsOf(NDArray z, NDArray ys, int n, float lossValue, NDManager step) {
+  /**
+   * The batch's loss and metric sums. With sample weights the metrics are weighted (Spark's
+   * weightCol convention, Keras' {@code weighted_metrics}): each row counts its weight, and the
+   * per-sample metrics' means divide by the weights' sum.
+   */
+  private BatchStats statsOf(NDArray z, NDArray ys, float[] w, int n, float lossValue,
+      NDManager step) {
     double[] sums = new double[metrics.size()];
     if (metrics.size() > 0) {
-      metrics.sums(z, loss.prediction(z), ys, null, sums);
+      metrics.sums(z, loss.prediction(z), ys, w, sums);
     }
-    return new BatchStats(n, (double) lossValue * n, sums);
+    double weightSum = n;
+    if (w != null) {
+      weightSum = 0;
+      for (int i = 0; i < n; i++) {
+        weightSum += w[i];
+      }
+    }
+    return new BatchStats(n, weightSum, (double) lossValue * n, sums);
   }
 
   private void copyInto(NDArray a, float[] dst, int n) {

@@ -255,7 +255,8 @@ public interface NeuralNetEstimatorParams<T extends NeuralNetEstimatorParams<T>>
    * Sets Spark's weightCol: a numeric column of per-row sample weights (finite, &gt;= 0), Keras'
    * {@code sample_weight}: each row's loss is multiplied by its weight and the batch's sum is
    * divided by the batch size (Keras' {@code sum_over_batch_size}); rows of weight 0 are left
-   * out. The metrics stay unweighted (Keras' {@code metrics}). Null or empty: every row 1.
+   * out. The metrics are weighted the same way (as Spark's evaluators; Keras' {@code
+   * weighted_metrics}). Null or empty: every row 1.
    */
   default T setWeightCol(String value) {
     set(weightCol(), value == null ? "" : value);

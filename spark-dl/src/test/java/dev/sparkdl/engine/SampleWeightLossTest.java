@@ -91,6 +91,59 @@ class SampleWeightLossTest {
     check(Sequential.of(Dense.units(1)).inputShape(2), "huber", x, gaussian(N, 3), 2, 1);
   }
 
+  /**
+   * The metrics are weighted as Spark's evaluators with a weightCol (Keras' weighted_metrics):
+   * accuracy and mse are Σ w·value / Σ w of the per-row values, precision and AUC count each
+   * row's weight — equal to repeating a row of weight 2.
+   */
+  @Test
+  void metricsCountEachRowsWeight() {
+    Sequential spec = Sequential.of(Dense.units(1).activation("sigmoid")).inputShape(2);
+    CompileOptions c = new CompileOptions(Loss.of("binary_crossentropy"),
+        new Optimizer.SGD(0.1, 0, false), List.of("accuracy", "mse", "precision", "auc"));
+    float[] x = gaussian(N * 2, 7);
+    float[] y = new float[N];
+    for (int i = 0; i < N; i++) {
+      y[i] = i % 3 == 0 ? 1 : 0;
+    }
+    float[] w = {2, 1, 0.5f, 3, 1, 1, 2, 0.25f, 1};
+    MetricStatistics layout = MetricStatistics.of(c.metrics(), 1, "sigmoid");
+    try (Network net = Network.create(spec, c, 3)) {
+      float[] p = net.predict(x, N);
+      double acc = 0;
+      double mse = 0;
+      double sw = 0;
+      for (int i = 0; i < N; i++) {
+        acc += w[i] * ((p[i] > 0.5f) == (y[i] > 0.5f) ? 1 : 0);
+        mse += w[i] * (p[i] - y[i]) * (p[i] - y[i]);
+        sw += w[i];
+      }
+      var logs = net.evaluate(x, y, w, N).metricLogs(layout, "");
+      assertEquals(acc / sw, logs.get("accuracy"), 1e-6);
+      assertEquals(mse / sw, logs.get("mse"), 1e-6);
+      // integer weights: the same as each row repeated w times
+      float[] wi = {2, 1, 3, 1, 2, 1, 1, 2, 1};
+      int total = 0;
+      for (float v : wi) {
+        total += (int) v;
+      }
+      float[] xr = new float[total * 2];
+      float[] yr = new float[total];
+      for (int i = 0, k = 0; i < N; i++) {
+        for (int rep = 0; rep < wi[i]; rep++, k++) {
+          xr[2 * k] = x[2 * i];
+          xr[2 * k + 1] = x[2 * i + 1];
+          yr[k] = y[i];
+        }
+      }
+      var weighted = net.evaluate(x, y, wi, N).metricLogs(layout, "");
+      var repeated = net.evaluate(xr, yr, total).metricLogs(layout, "");
+      for (String m : List.of("accuracy", "mse", "precision", "auc")) {
+        assertEquals(repeated.get(m), weighted.get(m), 1e-6, m);
+      }
+    }
+  }
+
   @Test
   void aZeroWeightRowDoesNotMoveTheWeights() {
     Sequential spec = Sequential.of(Dense.units(1).activation("sigmoid")).inputShape(2);
