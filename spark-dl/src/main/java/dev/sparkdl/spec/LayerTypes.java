@@ -89,6 +89,8 @@ public final class LayerTypes {
     ALIASES.put("Deconv2D", Conv2DTranspose::read);
     ALIASES.put("SeparableConvolution1D", SeparableConv.reader(1));
     ALIASES.put("SeparableConvolution2D", SeparableConv.reader(2));
+    // Keras 1's TimeDistributedDense(output_dim, ...) is TimeDistributed(Dense(...))
+    ALIASES.put("TimeDistributedDense", c -> TimeDistributed.of(Dense.read(c)));
     BUILT_IN.addAll(READERS.keySet());
     for (LayerProvider p : java.util.ServiceLoader.load(LayerProvider.class)) {
       if (READERS.containsKey(p.className())) {

@@ -55,6 +55,15 @@ class RealKerasJsonTest {
   }
 
   @Test
+  void keras1TimeDistributedDenseIsTimeDistributedOfDense() throws IOException {
+    Sequential s = Sequential.fromJson(Files.readString(
+        DIR.resolve("dl4j-lstm_tddense_keras_1_config.json"), StandardCharsets.UTF_8));
+    assertEquals(dev.sparkdl.spec.TimeDistributed.of(dev.sparkdl.spec.Dense.units(3)),
+        s.layers().get(2));
+    assertEquals(java.util.List.of(10, 3), s.outputShape(s.inputShape()));
+  }
+
+  @Test
   void keras1EmbeddingDropoutDropsWholeWordsWhileTraining() {
     dev.sparkdl.spec.Embedding e = new dev.sparkdl.spec.Embedding(50, 4, "random_uniform",
         dev.sparkdl.spec.WeightRules.NONE, 0.5);
