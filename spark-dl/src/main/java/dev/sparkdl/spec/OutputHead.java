@@ -12,8 +12,8 @@ import java.util.List;
  * is softmax, {@code ReLU()} relu; one with arguments of its own, e.g. {@code ReLU(max_value=1)},
  * makes the output linear), or the activation of the last {@link Dense}, {@link Conv1D} or {@link
  * Conv2D} layer, looking back past layers that leave values' meaning alone at inference ({@link
- * Dropout}, {@link Flatten}); any other layer there (BatchNormalization, a pooling layer, ...)
- * makes the output linear. For {@code Dense(1), Activation("sigmoid"), Dropout(0.1)} it is
+ * Dropout}, the noise layers ({@link NoiseLayer}, identity at inference), {@link Flatten}); any
+ * other layer there (BatchNormalization, a pooling layer, ...) makes the output linear. For {@code Dense(1), Activation("sigmoid"), Dropout(0.1)} it is
  * sigmoid. The output units are the last Dense layer's, looking back past Activation, Dropout,
  * Flatten and BatchNormalization layers, which keep the width.
  *
@@ -38,7 +38,8 @@ public record OutputHead(
   public static OutputHead of(Sequential network) {
     List<LayerSpec> l = network.layers();
     int i = l.size() - 1;
-    while (i >= 0 && (l.get(i) instanceof Dropout || l.get(i) instanceof Flatten)) {
+    while (i >= 0 && (l.get(i) instanceof Dropout || l.get(i) instanceof NoiseLayer
+        || l.get(i) instanceof Flatten)) {
       i--;
     }
     String activation = "linear";
@@ -59,7 +60,7 @@ public record OutputHead(
         break;
       }
       if (!(layer instanceof Activation || layer instanceof ActivationLayer
-          || layer instanceof Dropout || layer instanceof Flatten
+          || layer instanceof Dropout || layer instanceof NoiseLayer || layer instanceof Flatten
           || layer instanceof BatchNormalization)) {
         break;
       }

@@ -31,6 +31,13 @@ class NetworkContractSpecTest {
     assertEquals(1, late.activationLayer());
     assertFalse(late.activationIsLast());
 
+    // a noise layer after the softmax is the identity at inference: still softmax
+    OutputHead noisy = OutputHead.of(Sequential.of(Dense.units(4).activation("softmax"),
+        GaussianNoise.stddev(0.1)));
+    assertEquals("softmax", noisy.activation());
+    assertEquals(4, noisy.units());
+    assertFalse(noisy.activationIsLast());
+
     // BatchNormalization after the softmax changes the values' meaning: linear, 4 units
     OutputHead normalised = OutputHead.of(Sequential.of(Dense.units(4).activation("softmax"),
         BatchNormalization.defaults()));
