@@ -146,8 +146,8 @@ public final class KerasExport {
   /**
    * @return the HDF5 groups holding a layer's weights, in Keras' {@code get_weights()} order,
    *     each holding an equal share of them: {@code layers/<name>/vars}; a recurrent layer's
-   *     {@code layers/<name>/cell/vars}; Bidirectional's {@code layers/<name>/forward_layer/cell/vars}
-   *     then {@code .../backward_layer/cell/vars} (Keras 3 saves each tracked attribute under its
+   *     {@code layers/<name>/cell/vars}; Bidirectional's
+   *     {@code layers/<name>/forward_layer/cell/vars} then {@code .../backward_layer/cell/vars} (Keras 3 saves each tracked attribute under its
    *     name); TimeDistributed's {@code layers/<name>/layer/vars} (the wrapped layer)
    */
   public static List<String> varsPaths(LayerSpec layer, String name) {

@@ -37,8 +37,6 @@ import dev.sparkdl.spec.Rescaling;
 import dev.sparkdl.spec.Reshape;
 import dev.sparkdl.spec.Sequential;
 import dev.sparkdl.spec.Shapes;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,7 +63,7 @@ import java.util.List;
  * lengths; DepthwiseConv2D and SeparableConv are grouped Convs. A layer it cannot express is
  * refused with an {@link IllegalArgumentException} naming it.
  */
-public final class OnnxExport {
+public final class OnnxExport extends OnnxGraph {
   /** The operator set version the model declares. */
   public static final int OPSET = 17;
   /** The ONNX IR version written (the one that goes with opset 17). */
@@ -75,12 +73,7 @@ public final class OnnxExport {
   /** The graph's output name. */
   public static final String OUTPUT = "output";
 
-  private static final int FLOAT = 1;
-  private static final int INT64 = 7;
-
-  private final List<ProtoWriter> nodes = new ArrayList<>();
-  private final List<ProtoWriter> initializers = new ArrayList<>();
-  private int counter;
+  private final OnnxRecurrent recurrent = new OnnxRecurrent(this);
 
   private OnnxExport() {}
 
@@ -268,7 +261,7 @@ public final class OnnxExport {
       String idx = node("Cast", List.of(x), attrInt("to", INT64));
       return node("Gather", List.of(init(w.get(0)), idx), attrInt("axis", 0));
     } else if (l instanceof Recurrent r) {
-      return recurrent(r, shape, x, w);
+      return recurrent.recurrent(r, shape, x, w);
     } else if (l instanceof PReLU) {
       return node("PRelu", List.of(x, init(w.get(0)))); // alpha broadcasts over the batch
     } else if (l instanceof LayerNormalization n) {
@@ -301,7 +294,7 @@ public final class OnnxExport {
     } else if (l instanceof TimeDistributed t) {
       return timeDistributed(t, shape, x, w);
     } else if (l instanceof Bidirectional b) {
-      return bidirectional(b, shape, x, w);
+      return recurrent.bidirectional(b, shape, x, w);
     }
     throw new IllegalArgumentException(l.className() + " cannot be exported to ONNX.");
   }
@@ -348,16 +341,6 @@ public final class OnnxExport {
     return toChannelsLast(y, rank);
   }
 
-  private String toChannelsFirst(String x, int rank) {
-    long[] perm = rank == 2 ? new long[] {0, 3, 1, 2} : new long[] {0, 2, 1};
-    return node("Transpose", List.of(x), attrInts("perm", perm));
-  }
-
-  private String toChannelsLast(String x, int rank) {
-    long[] perm = rank == 2 ? new long[] {0, 2, 3, 1} : new long[] {0, 2, 1};
-    return node("Transpose", List.of(x), attrInts("perm", perm));
-  }
-
   /** @return ONNX pads {@code [begin_0, begin_1, ..., end_0, end_1, ...]} */
   private static int[] pads(String padding, List<Integer> shape, List<Integer> kernel,
       List<Integer> strides, List<Integer> dilations) {
@@ -376,97 +359,6 @@ public final class OnnxExport {
       }
     }
     return pads;
-  }
-
-  private void checkExportable(Recurrent r) {
-    boolean standard = r.useBias() && !r.goBackwards()
-        && ("SimpleRNN".equals(r.kind())
-            ? List.of("tanh", "relu").contains(r.activation())
-            : "tanh".equals(r.activation()) && "sigmoid".equals(r.recurrentActivation()))
-        && (!"GRU".equals(r.kind()) || r.resetAfter());
-    if (!standard) {
-      throw new IllegalArgumentException("ONNX export supports " + r.kind() + " layers with"
-          + " use_bias, activation tanh" + ("SimpleRNN".equals(r.kind()) ? " or relu"
-          : ", recurrent_activation sigmoid") + ("GRU".equals(r.kind()) ? ", reset_after" : "")
-          + " and without go_backwards; this one has activation=" + r.activation()
-          + ", recurrent_activation=" + r.recurrentActivation() + ", use_bias=" + r.useBias()
-          + ", go_backwards=" + r.goBackwards() + ", reset_after=" + r.resetAfter()
-          + ". Export it as a Keras file (exportKeras) instead.");
-    }
-  }
-
-  private String recurrent(Recurrent r, List<Integer> shape, String x, List<Tensor> w) {
-    checkExportable(r);
-    String[] out = recurrentNode(r, x, shape.get(1),
-        new float[][][] {onnxWeights(r, shape.get(1), w)});
-    if (r.returnSequences()) {
-      String s = node("Squeeze", List.of(out[0], longs(new long[] {1}))); // (steps, batch, u)
-      return node("Transpose", List.of(s), attrInts("perm", new long[] {1, 0, 2}));
-    }
-    return node("Squeeze", List.of(out[1], longs(new long[] {0})));
-  }
-
-  /** @return ONNX's W, R and B of one direction from Keras' kernel, recurrent kernel, bias */
-  private static float[][] onnxWeights(Recurrent r, int in, List<Tensor> w) {
-    int u = r.units();
-    int rows = r.gates() * u;
-    // Keras' gate blocks for each ONNX gate block: LSTM i,f,c,o -> i,o,f,c; GRU z,r,h and
-    // SimpleRNN are in the same order in both
-    int[] order = "LSTM".equals(r.kind()) ? new int[] {0, 3, 1, 2}
-        : r.gates() == 3 ? new int[] {0, 1, 2} : new int[] {0};
-    float[] wk = regate(FlatArrays.transpose(w.get(0).values(), in, rows), order, u, in);
-    float[] rk = regate(FlatArrays.transpose(w.get(1).values(), u, rows), order, u, u);
-    float[] bias = new float[2 * rows];
-    float[] kb = w.get(2).values();
-    if ("GRU".equals(r.kind())) {
-      System.arraycopy(kb, 0, bias, 0, 2 * rows); // (2, 3u): input bias, recurrent bias
-    } else {
-      System.arraycopy(regate(kb, order, u, 1), 0, bias, 0, rows);
-    }
-    return new float[][] {wk, rk, bias};
-  }
-
-  /**
-   * @param directions one (forward) or two (forward, reverse) sets of ONNX weights
-   * @return the node's outputs Y {@code (steps, directions, batch, units)} and Y_h
-   *     {@code (directions, batch, units)}
-   */
-  private String[] recurrentNode(Recurrent r, String x, int in, float[][][] directions) {
-    int u = r.units();
-    int rows = r.gates() * u;
-    int n = directions.length;
-    float[][] joined = new float[3][];
-    for (int k = 0; k < 3; k++) {
-      int len = directions[0][k].length;
-      joined[k] = new float[n * len];
-      for (int d = 0; d < n; d++) {
-        System.arraycopy(directions[d][k], 0, joined[k], d * len, len);
-      }
-    }
-    String seq = node("Transpose", List.of(x), attrInts("perm", new long[] {1, 0, 2}));
-    List<String> inputs = List.of(seq, init(new Tensor(new int[] {n, rows, in}, joined[0])),
-        init(new Tensor(new int[] {n, rows, u}, joined[1])),
-        init(new Tensor(new int[] {n, 2 * rows}, joined[2])));
-    String op = switch (r.kind()) {
-      case "LSTM" -> "LSTM";
-      case "GRU" -> "GRU";
-      default -> "RNN";
-    };
-    List<ProtoWriter> attrs = new ArrayList<>(List.of(attrInt("hidden_size", u)));
-    if (n == 2) {
-      attrs.add(attrString("direction", "bidirectional"));
-    }
-    if ("GRU".equals(r.kind())) {
-      attrs.add(attrInt("linear_before_reset", 1));
-    }
-    if ("RNN".equals(op)) {
-      String a = "relu".equals(r.activation()) ? "Relu" : "Tanh";
-      attrs.add(n == 2 ? attrStrings("activations", a, a) : attrStrings("activations", a));
-    }
-    String y = fresh(op + "_y");
-    String h = fresh(op + "_h");
-    nodes.add(nodeProto(op, inputs, List.of(y, h), attrs));
-    return new String[] {y, h};
   }
 
   /** LayerNormalization over the trailing axes: opset 17's LayerNormalization operator. */
@@ -639,48 +531,6 @@ public final class OnnxExport {
     return node("Reshape", List.of(y, longs(unfolded)));
   }
 
-  /**
-   * Bidirectional: one ONNX recurrent node with direction "bidirectional" (its reverse direction
-   * is Keras' backward layer, outputs already in input order), then the merge.
-   */
-  private String bidirectional(Bidirectional b, List<Integer> shape, String x, List<Tensor> w) {
-    Recurrent r = b.layer();
-    checkExportable(r);
-    int half = w.size() / 2;
-    float[][] fw = onnxWeights(r, shape.get(1), w.subList(0, half));
-    float[][] bw = onnxWeights(r, shape.get(1), w.subList(half, w.size()));
-    String[] out = recurrentNode(r, x, shape.get(1), new float[][][] {fw, bw});
-    String y;
-    long axis;
-    if (r.returnSequences()) {
-      y = out[0]; // (steps, 2, batch, units)
-      axis = 1;
-    } else {
-      y = out[1]; // (2, batch, units)
-      axis = 0;
-    }
-    String f = node("Gather", List.of(y, longScalar(0)), attrInt("axis", axis));
-    String g = node("Gather", List.of(y, longScalar(1)), attrInt("axis", axis));
-    String merged = switch (b.mergeMode()) {
-      case "concat" -> node("Concat", List.of(f, g), attrInt("axis", -1));
-      case "sum" -> node("Add", List.of(f, g));
-      case "mul" -> node("Mul", List.of(f, g));
-      default -> node("Mul", List.of(node("Add", List.of(f, g)), scalar(0.5f)));
-    };
-    return r.returnSequences()
-        ? node("Transpose", List.of(merged), attrInts("perm", new long[] {1, 0, 2})) : merged;
-  }
-
-  /** @return the {@code (gates * u, width)} rows with gate blocks taken in {@code order} */
-  private static float[] regate(float[] rowsMajor, int[] order, int u, int width) {
-    float[] out = new float[rowsMajor.length];
-    int block = u * width;
-    for (int g = 0; g < order.length; g++) {
-      System.arraycopy(rowsMajor, order[g] * block, out, g * block, block);
-    }
-    return out;
-  }
-
   /** Keras' advanced-activation layers as ONNX operators. */
   private String activationLayer(ActivationLayer l, String x) {
     if (l instanceof ReLU r) {
@@ -734,107 +584,4 @@ public final class OnnxExport {
     };
   }
 
-  // ----- graph building -----
-
-  private String fresh(String prefix) {
-    return prefix + "_" + counter++;
-  }
-
-  private String node(String op, List<String> inputs, ProtoWriter... attrs) {
-    String out = fresh(op.toLowerCase(java.util.Locale.ROOT));
-    nodes.add(nodeProto(op, inputs, List.of(out), List.of(attrs)));
-    return out;
-  }
-
-  private ProtoWriter nodeProto(String op, List<String> inputs, List<String> outputs,
-      List<ProtoWriter> attrs) {
-    ProtoWriter n = new ProtoWriter();
-    inputs.forEach(i -> n.string(1, i));
-    outputs.forEach(o -> n.string(2, o));
-    n.string(3, outputs.get(0) + "_node").string(4, op);
-    attrs.forEach(a -> n.message(5, a));
-    return n;
-  }
-
-  private String init(Tensor t) {
-    String name = fresh("w");
-    float[] v = t.values();
-    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-    for (float f : v) {
-      b.putFloat(f);
-    }
-    ProtoWriter p = new ProtoWriter();
-    for (int d : t.shape()) {
-      p.varint(1, d);
-    }
-    initializers.add(p.varint(2, FLOAT).string(8, name).bytes(9, b.array()));
-    return name;
-  }
-
-  private String scalar(float value) {
-    return init(new Tensor(new int[0], new float[] {value}));
-  }
-
-  private String longs(long[] values) {
-    String name = fresh("c");
-    ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-    for (long v : values) {
-      b.putLong(v);
-    }
-    initializers.add(new ProtoWriter().varint(1, values.length).varint(2, INT64).string(8, name)
-        .bytes(9, b.array()));
-    return name;
-  }
-
-  private String longScalar(long value) {
-    String name = fresh("c");
-    ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
-    initializers.add(new ProtoWriter().varint(2, INT64).string(8, name).bytes(9, b.array()));
-    return name;
-  }
-
-  private static ProtoWriter valueInfo(String name, List<Integer> perSample) {
-    ProtoWriter shape = new ProtoWriter().message(1, new ProtoWriter().string(2, "batch"));
-    for (int d : perSample) {
-      shape.message(1, new ProtoWriter().varint(1, d));
-    }
-    ProtoWriter tensor = new ProtoWriter().varint(1, FLOAT).message(2, shape);
-    return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensor));
-  }
-
-  private static ProtoWriter attrInt(String name, long v) {
-    return new ProtoWriter().string(1, name).varint(3, v).varint(20, 2);
-  }
-
-  private static ProtoWriter attrFloat(String name, float v) {
-    return new ProtoWriter().string(1, name).fixed32(2, v).varint(20, 1);
-  }
-
-  private static ProtoWriter attrInts(String name, List<Integer> v) {
-    return attrInts(name, v.stream().mapToLong(Integer::longValue).toArray());
-  }
-
-  private static ProtoWriter attrInts(String name, int[] v) {
-    return attrInts(name, java.util.Arrays.stream(v).asLongStream().toArray());
-  }
-
-  private static ProtoWriter attrInts(String name, long[] v) {
-    ProtoWriter p = new ProtoWriter().string(1, name);
-    for (long x : v) {
-      p.varint(8, x);
-    }
-    return p.varint(20, 7);
-  }
-
-  private static ProtoWriter attrString(String name, String v) {
-    return new ProtoWriter().string(1, name).string(4, v).varint(20, 3);
-  }
-
-  private static ProtoWriter attrStrings(String name, String... v) {
-    ProtoWriter p = new ProtoWriter().string(1, name);
-    for (String s : v) {
-      p.string(9, s);
-    }
-    return p.varint(20, 8);
-  }
 }
