@@ -122,7 +122,12 @@ public final class OnnxExport extends OnnxGraph {
         throw new IllegalArgumentException("The weights end before layer " + i + " ("
             + layer.className() + "): " + weights.size() + " arrays for this network.");
       }
-      x = layer(layer, shape, x, weights.subList(w, w + need));
+      try {
+        x = layer(layer, shape, x, weights.subList(w, w + need));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Layer " + i + " (" + layer.className() + ") cannot"
+            + " be exported to ONNX: " + e.getMessage(), e);
+      }
       w += need;
       shape = layer.outputShape(shape);
     }
@@ -366,8 +371,8 @@ public final class OnnxExport extends OnnxGraph {
     int[] axes = n.sampleAxes(shape);
     for (int i = 0; i < axes.length; i++) {
       if (axes[i] != shape.size() - axes.length + i) {
-        throw new IllegalArgumentException("LayerNormalization(axis=" + n.axis() + ") on input "
-            + shape + " cannot be exported to ONNX: the ONNX LayerNormalization operator"
+        throw new IllegalArgumentException("axis=" + n.axis() + " on input " + shape
+            + " are not its trailing axes, and the ONNX LayerNormalization operator"
             + " normalises the trailing axes only; normalise the last axes (e.g. axis=-1 or"
             + " axis=[" + shape.size() + "]), or export to .keras.");
       }
