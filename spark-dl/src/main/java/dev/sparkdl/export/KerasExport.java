@@ -48,6 +48,9 @@ import java.util.zip.ZipOutputStream;
  *       shape (float32); recurrent layers keep theirs in {@code layers/lstm/cell/vars}. No empty
  *       groups (Keras skips what is absent; jHDF 0.10 writes an empty group before a sibling
  *       unreadably) and no attributes (Keras reads none; 3.9+ adds a {@code name} attribute).
+ *       Bidirectional keeps its forward then backward layer's in {@code
+ *       layers/bidirectional/forward_layer/cell/vars} and {@code .../backward_layer/cell/vars},
+ *       TimeDistributed the wrapped layer's in {@code layers/time_distributed/layer/vars}.
  * </ul>
  */
 public final class KerasExport {
@@ -137,7 +140,27 @@ public final class KerasExport {
 
   /** @return the HDF5 group path of a layer's weights, e.g. {@code layers/dense_1/vars} */
   public static String varsPath(LayerSpec layer, String name) {
-    return "layers/" + name + (layer instanceof Recurrent ? "/cell" : "") + "/vars";
+    return varsPaths(layer, name).get(0);
+  }
+
+  /**
+   * @return the HDF5 groups holding a layer's weights, in Keras' {@code get_weights()} order,
+   *     each holding an equal share of them: {@code layers/<name>/vars}; a recurrent layer's
+   *     {@code layers/<name>/cell/vars}; Bidirectional's
+   *     {@code layers/<name>/forward_layer/cell/vars} then {@code .../backward_layer/cell/vars} (Keras 3 saves each tracked attribute under its
+   *     name); TimeDistributed's {@code layers/<name>/layer/vars} (the wrapped layer)
+   */
+  public static List<String> varsPaths(LayerSpec layer, String name) {
+    return groups(layer, "layers/" + name);
+  }
+
+  private static List<String> groups(LayerSpec layer, String path) {
+    if (layer instanceof dev.sparkdl.spec.Bidirectional) {
+      return List.of(path + "/forward_layer/cell/vars", path + "/backward_layer/cell/vars");
+    } else if (layer instanceof dev.sparkdl.spec.TimeDistributed t) {
+      return groups(t.layer(), path + "/layer");
+    }
+    return List.of(path + (layer instanceof Recurrent ? "/cell" : "") + "/vars");
   }
 
   /** @return how many Keras weight arrays the layer holds, -1 for a layer spark-dl cannot export */
@@ -189,6 +212,7 @@ public final class KerasExport {
       ObjectNode own = MAPPER.valueToTree(l.config());
       c.setAll(own);
       extraKeys(l, c);
+      nestedKeys(l, c);
       n.putNull("registered_name");
       n.putObject("build_config").set("input_shape", batchShape(shape));
       shape = l.outputShape(shape);
@@ -238,6 +262,34 @@ public final class KerasExport {
       putIfAbsent(c, "stateful", false);
       putIfAbsent(c, "unroll", false);
     }
+  }
+
+  /**
+   * A wrapper's inner layers as Keras 3 writes them: named ({@code forward_lstm} and
+   * {@code backward_lstm} for Bidirectional, as its constructor renames them), with the keys
+   * spark-dl leaves implicit.
+   */
+  private static void nestedKeys(LayerSpec l, ObjectNode c) {
+    if (l instanceof dev.sparkdl.spec.Bidirectional b) {
+      String base = snakeCase(b.layer().className());
+      innerConfig(b.layer(), (ObjectNode) c.path("layer").path("config"), "forward_" + base);
+      innerConfig(b.backwardLayer(), (ObjectNode) c.path("backward_layer").path("config"),
+          "backward_" + base);
+    } else if (l instanceof dev.sparkdl.spec.TimeDistributed t) {
+      innerConfig(t.layer(), (ObjectNode) c.path("layer").path("config"),
+          snakeCase(t.layer().className()));
+    }
+  }
+
+  private static void innerConfig(LayerSpec inner, ObjectNode c, String name) {
+    ObjectNode own = c.deepCopy();
+    c.removeAll();
+    c.put("name", name);
+    c.put("trainable", true);
+    c.set("dtype", dtypePolicy());
+    c.setAll(own);
+    extraKeys(inner, c);
+    nestedKeys(inner, c);
   }
 
   private static void putIfAbsent(ObjectNode c, String key, boolean value) {
@@ -322,17 +374,21 @@ public final class KerasExport {
             continue;
           }
           WritableGroup layer = layersGroup.putGroup(names.get(i));
-          WritableGroup vars;
-          if (l instanceof Recurrent) {
-            vars = layer.putGroup("cell").putGroup("vars");
-          } else {
-            vars = layer.putGroup("vars");
+          List<String> groups = varsPaths(l, names.get(i));
+          int share = count / groups.size();
+          for (String g : groups) {
+            // below layers/<name>: e.g. vars, cell/vars, forward_layer/cell/vars, layer/vars
+            String[] parts = g.split("/");
+            WritableGroup vars = layer;
+            for (int p = 2; p < parts.length; p++) {
+              vars = vars.putGroup(parts[p]);
+            }
+            for (int k = 0; k < share; k++) {
+              Tensor t = weights.get(w + k);
+              vars.putDataset(Integer.toString(k), nested(t.values(), t.shape()));
+            }
+            w += share;
           }
-          for (int k = 0; k < count; k++) {
-            Tensor t = weights.get(w + k);
-            vars.putDataset(Integer.toString(k), nested(t.values(), t.shape()));
-          }
-          w += count;
         }
         if (w != weights.size()) {
           throw new IllegalArgumentException("The network uses " + w + " weight arrays but "

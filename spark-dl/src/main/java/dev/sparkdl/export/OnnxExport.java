@@ -12,7 +12,19 @@ import dev.sparkdl.spec.Softmax;
 import dev.sparkdl.spec.ThresholdedReLU;
 import dev.sparkdl.spec.BatchNormalization;
 import dev.sparkdl.spec.Conv1D;
+import dev.sparkdl.spec.Bidirectional;
 import dev.sparkdl.spec.Conv2D;
+import dev.sparkdl.spec.Conv2DTranspose;
+import dev.sparkdl.spec.Cropping;
+import dev.sparkdl.spec.DepthwiseConv2D;
+import dev.sparkdl.spec.LayerNormalization;
+import dev.sparkdl.spec.PReLU;
+import dev.sparkdl.spec.Permute;
+import dev.sparkdl.spec.RepeatVector;
+import dev.sparkdl.spec.SeparableConv;
+import dev.sparkdl.spec.TimeDistributed;
+import dev.sparkdl.spec.UpSampling;
+import dev.sparkdl.spec.ZeroPadding;
 import dev.sparkdl.spec.Dense;
 import dev.sparkdl.spec.Dropout;
 import dev.sparkdl.spec.Embedding;
@@ -25,8 +37,6 @@ import dev.sparkdl.spec.Rescaling;
 import dev.sparkdl.spec.Reshape;
 import dev.sparkdl.spec.Sequential;
 import dev.sparkdl.spec.Shapes;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,10 +54,16 @@ import java.util.List;
  * nothing; Embedding as Cast to int64 + Gather; LSTM, GRU ({@code linear_before_reset=1}, Keras'
  * {@code reset_after=True}) and SimpleRNN as ONNX's LSTM, GRU and RNN operators over
  * time-major input, with the gates reordered from Keras' {@code i, f, c, o} to ONNX's {@code i,
- * o, f, c}. A layer it cannot express is refused with an {@link IllegalArgumentException} naming
- * it.
+ * o, f, c}; Bidirectional as one such operator with direction "bidirectional", then the merge;
+ * TimeDistributed as the inner layer between Reshapes folding the steps into the batch.
+ * PReLU is PRelu; LayerNormalization over the trailing axes is opset 17's LayerNormalization;
+ * ZeroPadding is Pad, Cropping is Slice, UpSampling is Resize (nearest, or TF's half-pixel
+ * bilinear as linear with half_pixel coordinates), RepeatVector is Unsqueeze + Tile, Permute is
+ * Transpose; Conv2DTranspose is ConvTranspose with pads and output_padding giving Keras'
+ * lengths; DepthwiseConv2D and SeparableConv are grouped Convs. A layer it cannot express is
+ * refused with an {@link IllegalArgumentException} naming it.
  */
-public final class OnnxExport {
+public final class OnnxExport extends OnnxGraph {
   /** The operator set version the model declares. */
   public static final int OPSET = 17;
   /** The ONNX IR version written (the one that goes with opset 17). */
@@ -57,12 +73,7 @@ public final class OnnxExport {
   /** The graph's output name. */
   public static final String OUTPUT = "output";
 
-  private static final int FLOAT = 1;
-  private static final int INT64 = 7;
-
-  private final List<ProtoWriter> nodes = new ArrayList<>();
-  private final List<ProtoWriter> initializers = new ArrayList<>();
-  private int counter;
+  private final OnnxRecurrent recurrent = new OnnxRecurrent(this);
 
   private OnnxExport() {}
 
@@ -101,14 +112,22 @@ public final class OnnxExport {
             + " Activation, ReLU, LeakyReLU, ELU, Softmax, ThresholdedReLU, Dropout,"
             + " SpatialDropout1D/2D, GaussianNoise, GaussianDropout, AlphaDropout,"
             + " BatchNormalization, Flatten, Reshape, Rescaling, Conv1D,"
-            + " Conv2D, Max/AveragePooling1D/2D, GlobalMax/AveragePooling1D/2D, Embedding,"
-            + " SimpleRNN, GRU, LSTM.");
+            + " Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv1D/2D,"
+            + " Max/AveragePooling1D/2D, GlobalMax/AveragePooling1D/2D, Embedding,"
+            + " SimpleRNN, GRU, LSTM, Bidirectional, TimeDistributed, PReLU,"
+            + " LayerNormalization, ZeroPadding1D/2D, Cropping1D/2D, UpSampling1D/2D,"
+            + " RepeatVector, Permute.");
       }
       if (w + need > weights.size()) {
         throw new IllegalArgumentException("The weights end before layer " + i + " ("
             + layer.className() + "): " + weights.size() + " arrays for this network.");
       }
-      x = layer(layer, shape, x, weights.subList(w, w + need));
+      try {
+        x = layer(layer, shape, x, weights.subList(w, w + need));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Layer " + i + " (" + layer.className() + ") cannot"
+            + " be exported to ONNX: " + e.getMessage(), e);
+      }
       w += need;
       shape = layer.outputShape(shape);
     }
@@ -137,8 +156,14 @@ public final class OnnxExport {
   private static boolean channelsFirst(LayerSpec l) {
     String f = l instanceof Conv2D c ? c.dataFormat() : l instanceof Conv1D c ? c.dataFormat()
         : l instanceof Pooling p ? p.dataFormat()
-        : l instanceof GlobalPooling g ? g.dataFormat() : "channels_last";
-    return "channels_first".equals(f);
+        : l instanceof GlobalPooling g ? g.dataFormat()
+        : l instanceof ZeroPadding z ? z.dataFormat() : l instanceof Cropping c ? c.dataFormat()
+        : l instanceof UpSampling u ? u.dataFormat()
+        : l instanceof Conv2DTranspose c ? c.dataFormat()
+        : l instanceof DepthwiseConv2D c ? c.dataFormat()
+        : l instanceof SeparableConv c ? c.dataFormat() : "channels_last";
+    return "channels_first".equals(f)
+        || l instanceof TimeDistributed t && channelsFirst(t.layer());
   }
 
   /** @return how many Keras arrays the layer holds, -1 if it cannot be exported */
@@ -155,6 +180,23 @@ public final class OnnxExport {
       return 1;
     } else if (l instanceof Recurrent r) {
       return r.useBias() ? 3 : 2;
+    } else if (l instanceof PReLU) {
+      return 1;
+    } else if (l instanceof LayerNormalization n) {
+      return (n.scale() ? 1 : 0) + (n.center() ? 1 : 0); // gamma, then beta
+    } else if (l instanceof Conv2DTranspose c) {
+      return c.useBias() ? 2 : 1;
+    } else if (l instanceof DepthwiseConv2D c) {
+      return c.useBias() ? 2 : 1;
+    } else if (l instanceof SeparableConv c) {
+      return c.useBias() ? 3 : 2; // depthwise kernel, pointwise kernel, bias
+    } else if (l instanceof Bidirectional b) {
+      return 2 * weightCount(b.layer()); // the forward layer's, then the backward layer's
+    } else if (l instanceof TimeDistributed t) {
+      return weightCount(t.layer());
+    } else if (l instanceof ZeroPadding || l instanceof Cropping || l instanceof UpSampling
+        || l instanceof RepeatVector || l instanceof Permute) {
+      return 0;
     } else if (l instanceof Activation || l instanceof ActivationLayer || l instanceof Dropout || l instanceof Flatten
         || l instanceof Reshape || l instanceof Rescaling || l instanceof Pooling
         || l instanceof GlobalPooling || l instanceof dev.sparkdl.spec.NoiseLayer) {
@@ -224,7 +266,40 @@ public final class OnnxExport {
       String idx = node("Cast", List.of(x), attrInt("to", INT64));
       return node("Gather", List.of(init(w.get(0)), idx), attrInt("axis", 0));
     } else if (l instanceof Recurrent r) {
-      return recurrent(r, shape, x, w);
+      return recurrent.recurrent(r, shape, x, w);
+    } else if (l instanceof PReLU) {
+      return node("PRelu", List.of(x, init(w.get(0)))); // alpha broadcasts over the batch
+    } else if (l instanceof LayerNormalization n) {
+      return layerNorm(n, shape, x, w);
+    } else if (l instanceof ZeroPadding z) {
+      return zeroPadding(z, x);
+    } else if (l instanceof Cropping c) {
+      return cropping(c, shape, x);
+    } else if (l instanceof UpSampling u) {
+      return upSampling(u, x);
+    } else if (l instanceof RepeatVector r) {
+      String y = node("Unsqueeze", List.of(x, longs(new long[] {1}))); // (batch, 1, features)
+      return node("Tile", List.of(y, longs(new long[] {1, r.n(), 1})));
+    } else if (l instanceof Permute p) {
+      long[] perm = new long[p.dims().size() + 1];
+      for (int i = 0; i < p.dims().size(); i++) {
+        perm[i + 1] = p.dims().get(i);
+      }
+      return node("Transpose", List.of(x), attrInts("perm", perm));
+    } else if (l instanceof Conv2DTranspose c) {
+      return convTranspose(c, shape, x, w);
+    } else if (l instanceof DepthwiseConv2D c) {
+      List<Integer> k = c.kernelSize();
+      String y = depthwise(toChannelsFirst(x, 2), 2, w.get(0), c.useBias() ? w.get(1) : null,
+          k, c.strides(), c.dilationRate(),
+          pads(c.padding(), shape, k, c.strides(), c.dilationRate()));
+      return activation(c.activation(), toChannelsLast(y, 2));
+    } else if (l instanceof SeparableConv c) {
+      return separable(c, shape, x, w);
+    } else if (l instanceof TimeDistributed t) {
+      return timeDistributed(t, shape, x, w);
+    } else if (l instanceof Bidirectional b) {
+      return recurrent.bidirectional(b, shape, x, w);
     }
     throw new IllegalArgumentException(l.className() + " cannot be exported to ONNX.");
   }
@@ -271,16 +346,6 @@ public final class OnnxExport {
     return toChannelsLast(y, rank);
   }
 
-  private String toChannelsFirst(String x, int rank) {
-    long[] perm = rank == 2 ? new long[] {0, 3, 1, 2} : new long[] {0, 2, 1};
-    return node("Transpose", List.of(x), attrInts("perm", perm));
-  }
-
-  private String toChannelsLast(String x, int rank) {
-    long[] perm = rank == 2 ? new long[] {0, 2, 3, 1} : new long[] {0, 2, 1};
-    return node("Transpose", List.of(x), attrInts("perm", perm));
-  }
-
   /** @return ONNX pads {@code [begin_0, begin_1, ..., end_0, end_1, ...]} */
   private static int[] pads(String padding, List<Integer> shape, List<Integer> kernel,
       List<Integer> strides, List<Integer> dilations) {
@@ -301,72 +366,174 @@ public final class OnnxExport {
     return pads;
   }
 
-  private String recurrent(Recurrent r, List<Integer> shape, String x, List<Tensor> w) {
-    boolean standard = r.useBias() && !r.goBackwards()
-        && ("SimpleRNN".equals(r.kind())
-            ? List.of("tanh", "relu").contains(r.activation())
-            : "tanh".equals(r.activation()) && "sigmoid".equals(r.recurrentActivation()))
-        && (!"GRU".equals(r.kind()) || r.resetAfter());
-    if (!standard) {
-      throw new IllegalArgumentException("ONNX export supports " + r.kind() + " layers with"
-          + " use_bias, activation tanh" + ("SimpleRNN".equals(r.kind()) ? " or relu"
-          : ", recurrent_activation sigmoid") + ("GRU".equals(r.kind()) ? ", reset_after" : "")
-          + " and without go_backwards; this one has activation=" + r.activation()
-          + ", recurrent_activation=" + r.recurrentActivation() + ", use_bias=" + r.useBias()
-          + ", go_backwards=" + r.goBackwards() + ", reset_after=" + r.resetAfter()
-          + ". Export it as a Keras file (exportKeras) instead.");
+  /** LayerNormalization over the trailing axes: opset 17's LayerNormalization operator. */
+  private String layerNorm(LayerNormalization n, List<Integer> shape, String x, List<Tensor> w) {
+    int[] axes = n.sampleAxes(shape);
+    for (int i = 0; i < axes.length; i++) {
+      if (axes[i] != shape.size() - axes.length + i) {
+        throw new IllegalArgumentException("axis=" + n.axis() + " on input " + shape
+            + " are not its trailing axes, and the ONNX LayerNormalization operator"
+            + " normalises the trailing axes only; normalise the last axes (e.g. axis=-1 or"
+            + " axis=[" + shape.size() + "]), or export to .keras.");
+      }
     }
-    int u = r.units();
-    int in = shape.get(1);
-    int gates = r.gates();
-    int rows = gates * u;
-    // Keras' gate blocks for each ONNX gate block: LSTM i,f,c,o -> i,o,f,c; GRU z,r,h and
-    // SimpleRNN are in the same order in both
-    int[] order = "LSTM".equals(r.kind()) ? new int[] {0, 3, 1, 2}
-        : gates == 3 ? new int[] {0, 1, 2} : new int[] {0};
-    float[] wk = regate(FlatArrays.transpose(w.get(0).values(), in, rows), order, u, in);
-    float[] rk = regate(FlatArrays.transpose(w.get(1).values(), u, rows), order, u, u);
-    float[] bias = new float[2 * rows];
-    float[] kb = w.get(2).values();
-    if ("GRU".equals(r.kind())) {
-      System.arraycopy(kb, 0, bias, 0, 2 * rows); // (2, 3u): input bias, recurrent bias
-    } else {
-      System.arraycopy(regate(kb, order, u, 1), 0, bias, 0, rows);
+    int[] wShape = n.weightShape(shape).stream().mapToInt(Integer::intValue).toArray();
+    int size = java.util.Arrays.stream(wShape).reduce(1, (a, b) -> a * b);
+    int k = 0;
+    Tensor gamma = n.scale() ? w.get(k++) : null;
+    Tensor beta = n.center() ? w.get(k) : null;
+    float[] ones = new float[size];
+    java.util.Arrays.fill(ones, 1f);
+    List<String> in = new ArrayList<>(List.of(x,
+        init(gamma == null ? new Tensor(wShape, ones) : reshaped(gamma, wShape))));
+    if (beta != null) {
+      in.add(init(reshaped(beta, wShape)));
     }
-    String seq = node("Transpose", List.of(x), attrInts("perm", new long[] {1, 0, 2}));
-    List<String> inputs = List.of(seq, init(new Tensor(new int[] {1, rows, in}, wk)),
-        init(new Tensor(new int[] {1, rows, u}, rk)),
-        init(new Tensor(new int[] {1, 2 * rows}, bias)));
-    String op = switch (r.kind()) {
-      case "LSTM" -> "LSTM";
-      case "GRU" -> "GRU";
-      default -> "RNN";
-    };
-    List<ProtoWriter> attrs = new ArrayList<>(List.of(attrInt("hidden_size", u)));
-    if ("GRU".equals(r.kind())) {
-      attrs.add(attrInt("linear_before_reset", 1));
-    }
-    if ("RNN".equals(op)) {
-      attrs.add(attrStrings("activations", "relu".equals(r.activation()) ? "Relu" : "Tanh"));
-    }
-    String y = fresh(op + "_y");
-    String h = fresh(op + "_h");
-    nodes.add(nodeProto(op, inputs, List.of(y, h), attrs));
-    if (r.returnSequences()) {
-      String s = node("Squeeze", List.of(y, longs(new long[] {1}))); // (steps, batch, units)
-      return node("Transpose", List.of(s), attrInts("perm", new long[] {1, 0, 2}));
-    }
-    return node("Squeeze", List.of(h, longs(new long[] {0})));
+    return node("LayerNormalization", in, attrInt("axis", shape.size() - axes.length + 1),
+        attrFloat("epsilon", (float) n.epsilon()));
   }
 
-  /** @return the {@code (gates * u, width)} rows with gate blocks taken in {@code order} */
-  private static float[] regate(float[] rowsMajor, int[] order, int u, int width) {
-    float[] out = new float[rowsMajor.length];
-    int block = u * width;
-    for (int g = 0; g < order.length; g++) {
-      System.arraycopy(rowsMajor, order[g] * block, out, g * block, block);
+  private static Tensor reshaped(Tensor t, int[] shape) {
+    return new Tensor(shape, t.values());
+  }
+
+  /** ZeroPadding1D/2D as Pad: zeros before and after the steps (rows, columns). */
+  private String zeroPadding(ZeroPadding z, String x) {
+    List<Integer> p = z.padding();
+    long[] pads = z.rank() == 1 ? new long[] {0, p.get(0), 0, 0, p.get(1), 0}
+        : new long[] {0, p.get(0), p.get(2), 0, 0, p.get(1), p.get(3), 0};
+    return node("Pad", List.of(x, longs(pads)), attrString("mode", "constant"));
+  }
+
+  /** Cropping1D/2D as Slice along the steps (rows, columns). */
+  private String cropping(Cropping c, List<Integer> shape, String x) {
+    List<Integer> p = c.cropping();
+    long[] starts = c.rank() == 1 ? new long[] {p.get(0)} : new long[] {p.get(0), p.get(2)};
+    long[] ends = c.rank() == 1 ? new long[] {shape.get(0) - p.get(1)}
+        : new long[] {shape.get(0) - p.get(1), shape.get(1) - p.get(3)};
+    long[] axes = c.rank() == 1 ? new long[] {1} : new long[] {1, 2};
+    return node("Slice", List.of(x, longs(starts), longs(ends), longs(axes)));
+  }
+
+  /**
+   * UpSampling1D/2D as Resize on the channels-last tensor: nearest repeats each step
+   * ({@code asymmetric} coordinates, {@code floor}); bilinear is TF's half-pixel resize, ONNX's
+   * linear mode with {@code half_pixel} coordinates (both clamp at the edges).
+   */
+  private String upSampling(UpSampling u, String x) {
+    float[] scales = new float[u.rank() + 2];
+    java.util.Arrays.fill(scales, 1f);
+    for (int a = 0; a < u.rank(); a++) {
+      scales[a + 1] = u.size().get(a);
     }
-    return out;
+    if ("bilinear".equals(u.interpolation())) {
+      // ONNX Runtime's linear Resize wants the outer (batch, channel) scales 1 in NCHW
+      String y = node("Resize", List.of(toChannelsFirst(x, 2), "",
+              init(new Tensor(new int[] {4}, new float[] {1, 1, scales[1], scales[2]}))),
+          attrString("mode", "linear"),
+          attrString("coordinate_transformation_mode", "half_pixel"));
+      return toChannelsLast(y, 2);
+    }
+    String s = init(new Tensor(new int[] {scales.length}, scales));
+    return node("Resize", List.of(x, "", s), attrString("mode", "nearest"),
+        attrString("coordinate_transformation_mode", "asymmetric"),
+        attrString("nearest_mode", "floor"));
+  }
+
+  /**
+   * Conv2DTranspose as ConvTranspose: the full transposed convolution, cropped by TF's 'same'
+   * offset at the start and to Keras' output length at the end; where that length reaches past
+   * the full output (output_padding, or 'valid' with strides above the kernel), ONNX's
+   * output_padding adds the positions, which only the bias reaches.
+   */
+  private String convTranspose(Conv2DTranspose c, List<Integer> shape, String x,
+      List<Tensor> w) {
+    int[] pads = new int[4];
+    int[] extra = new int[2];
+    for (int a = 0; a < 2; a++) {
+      int k = c.dilationRate().get(a) * (c.kernelSize().get(a) - 1) + 1;
+      int full = (shape.get(a) - 1) * c.strides().get(a) + k;
+      int out = c.outputLength(shape.get(a), a);
+      int begin = "same".equals(c.padding()) ? Math.max(full - out, 0) / 2 : 0;
+      int end = full - begin - out;
+      pads[a] = begin;
+      pads[2 + a] = Math.max(end, 0);
+      extra[a] = Math.max(-end, 0);
+    }
+    Tensor k = w.get(0); // Keras (kh, kw, filters, in); ONNX (in, filters, kh, kw)
+    int[] axes = {3, 2, 0, 1};
+    List<String> in = new ArrayList<>(List.of(toChannelsFirst(x, 2),
+        init(new Tensor(FlatArrays.permuteShape(k.shape(), axes),
+            FlatArrays.permute(k.values(), k.shape(), axes)))));
+    if (c.useBias()) {
+      in.add(init(w.get(1)));
+    }
+    String y = node("ConvTranspose", in, attrInts("kernel_shape", c.kernelSize()),
+        attrInts("strides", c.strides()), attrInts("dilations", c.dilationRate()),
+        attrInts("pads", pads), attrInts("output_padding", extra));
+    return activation(c.activation(), toChannelsLast(y, 2));
+  }
+
+  /**
+   * A depthwise convolution of a channels-first tensor: Conv with one group per input channel.
+   * Keras' kernel {@code (k..., in, multiplier)} becomes ONNX's {@code (in * multiplier, 1, k...)},
+   * output channel {@code c * multiplier + m}, as Keras orders them.
+   */
+  private String depthwise(String cf, int rank, Tensor kernel, Tensor bias, List<Integer> k,
+      List<Integer> strides, List<Integer> dilations, int[] pads) {
+    int[] ks = kernel.shape();
+    int[] axes = rank == 2 ? new int[] {2, 3, 0, 1} : new int[] {1, 2, 0};
+    int channels = ks[rank];
+    int multiplier = ks[rank + 1];
+    int[] onnxShape = rank == 2 ? new int[] {channels * multiplier, 1, ks[0], ks[1]}
+        : new int[] {channels * multiplier, 1, ks[0]};
+    List<String> in = new ArrayList<>(List.of(cf, init(new Tensor(onnxShape,
+        FlatArrays.permute(kernel.values(), ks, axes)))));
+    if (bias != null) {
+      in.add(init(bias));
+    }
+    return node("Conv", in, attrInts("kernel_shape", k), attrInts("strides", strides),
+        attrInts("dilations", dilations), attrInts("pads", pads), attrInt("group", channels));
+  }
+
+  /** SeparableConv1D/2D: the depthwise Conv, then the pointwise 1x1 Conv with the bias. */
+  private String separable(SeparableConv c, List<Integer> shape, String x, List<Tensor> w) {
+    int rank = c.rank();
+    String y = depthwise(toChannelsFirst(x, rank), rank, w.get(0), null, c.kernelSize(),
+        c.strides(), c.dilationRate(),
+        pads(c.padding(), shape, c.kernelSize(), c.strides(), c.dilationRate()));
+    Tensor p = w.get(1); // Keras (1..., in * multiplier, filters); ONNX (filters, in * m, 1...)
+    int[] axes = rank == 2 ? new int[] {3, 2, 0, 1} : new int[] {2, 1, 0};
+    List<String> in = new ArrayList<>(List.of(y, init(new Tensor(
+        FlatArrays.permuteShape(p.shape(), axes), FlatArrays.permute(p.values(), p.shape(),
+            axes)))));
+    if (c.useBias()) {
+      in.add(init(w.get(2)));
+    }
+    List<Integer> ones = java.util.Collections.nCopies(rank, 1);
+    y = node("Conv", in, attrInts("kernel_shape", ones), attrInts("strides", ones),
+        attrInts("pads", new int[2 * rank]));
+    return activation(c.activation(), toChannelsLast(y, rank));
+  }
+
+  /** TimeDistributed: the steps folded into the batch, the inner layer, the steps unfolded. */
+  private String timeDistributed(TimeDistributed t, List<Integer> shape, String x,
+      List<Tensor> w) {
+    List<Integer> inner = shape.subList(1, shape.size());
+    long[] folded = new long[inner.size() + 1];
+    folded[0] = -1;
+    for (int i = 0; i < inner.size(); i++) {
+      folded[i + 1] = inner.get(i);
+    }
+    String y = layer(t.layer(), inner, node("Reshape", List.of(x, longs(folded))), w);
+    List<Integer> out = t.layer().outputShape(inner);
+    long[] unfolded = new long[out.size() + 2];
+    unfolded[0] = -1;
+    unfolded[1] = shape.get(0);
+    for (int i = 0; i < out.size(); i++) {
+      unfolded[i + 2] = out.get(i);
+    }
+    return node("Reshape", List.of(y, longs(unfolded)));
   }
 
   /** Keras' advanced-activation layers as ONNX operators. */
@@ -422,96 +589,4 @@ public final class OnnxExport {
     };
   }
 
-  // ----- graph building -----
-
-  private String fresh(String prefix) {
-    return prefix + "_" + counter++;
-  }
-
-  private String node(String op, List<String> inputs, ProtoWriter... attrs) {
-    String out = fresh(op.toLowerCase(java.util.Locale.ROOT));
-    nodes.add(nodeProto(op, inputs, List.of(out), List.of(attrs)));
-    return out;
-  }
-
-  private ProtoWriter nodeProto(String op, List<String> inputs, List<String> outputs,
-      List<ProtoWriter> attrs) {
-    ProtoWriter n = new ProtoWriter();
-    inputs.forEach(i -> n.string(1, i));
-    outputs.forEach(o -> n.string(2, o));
-    n.string(3, outputs.get(0) + "_node").string(4, op);
-    attrs.forEach(a -> n.message(5, a));
-    return n;
-  }
-
-  private String init(Tensor t) {
-    String name = fresh("w");
-    float[] v = t.values();
-    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-    for (float f : v) {
-      b.putFloat(f);
-    }
-    ProtoWriter p = new ProtoWriter();
-    for (int d : t.shape()) {
-      p.varint(1, d);
-    }
-    initializers.add(p.varint(2, FLOAT).string(8, name).bytes(9, b.array()));
-    return name;
-  }
-
-  private String scalar(float value) {
-    return init(new Tensor(new int[0], new float[] {value}));
-  }
-
-  private String longs(long[] values) {
-    String name = fresh("c");
-    ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-    for (long v : values) {
-      b.putLong(v);
-    }
-    initializers.add(new ProtoWriter().varint(1, values.length).varint(2, INT64).string(8, name)
-        .bytes(9, b.array()));
-    return name;
-  }
-
-  private static ProtoWriter valueInfo(String name, List<Integer> perSample) {
-    ProtoWriter shape = new ProtoWriter().message(1, new ProtoWriter().string(2, "batch"));
-    for (int d : perSample) {
-      shape.message(1, new ProtoWriter().varint(1, d));
-    }
-    ProtoWriter tensor = new ProtoWriter().varint(1, FLOAT).message(2, shape);
-    return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensor));
-  }
-
-  private static ProtoWriter attrInt(String name, long v) {
-    return new ProtoWriter().string(1, name).varint(3, v).varint(20, 2);
-  }
-
-  private static ProtoWriter attrFloat(String name, float v) {
-    return new ProtoWriter().string(1, name).fixed32(2, v).varint(20, 1);
-  }
-
-  private static ProtoWriter attrInts(String name, List<Integer> v) {
-    return attrInts(name, v.stream().mapToLong(Integer::longValue).toArray());
-  }
-
-  private static ProtoWriter attrInts(String name, int[] v) {
-    return attrInts(name, java.util.Arrays.stream(v).asLongStream().toArray());
-  }
-
-  private static ProtoWriter attrInts(String name, long[] v) {
-    ProtoWriter p = new ProtoWriter().string(1, name);
-    for (long x : v) {
-      p.varint(8, x);
-    }
-    return p.varint(20, 7);
-  }
-
-  private static ProtoWriter attrStrings(String name, String... v) {
-    ProtoWriter p = new ProtoWriter().string(1, name);
-    for (String s : v) {
-      p.string(9, s);
-    }
-    return p.varint(20, 8);
-  }
 }

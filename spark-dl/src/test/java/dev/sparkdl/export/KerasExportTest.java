@@ -178,17 +178,19 @@ class KerasExportTest {
       List<String> names = KerasExport.layerNames(spec);
       int w = 0;
       for (int i = 0; i < spec.layers().size(); i++) {
-        String vars = KerasExport.varsPath(spec.layers().get(i), names.get(i));
+        List<String> groups = KerasExport.varsPaths(spec.layers().get(i), names.get(i));
         int count = KerasExport.weightCount(spec.layers().get(i));
-        for (int k = 0; k < Math.max(count, 0); k++) {
-          Dataset d = f.getDatasetByPath(vars + "/" + k);
-          int[] shape = d.getDimensions();
-          float[] flat = flatten(d.getData(), weights.get(w).size());
-          assertArrayEquals(weights.get(w).shape(), shape, vars + "/" + k);
-          assertArrayEquals(weights.get(w).values(), flat, vars + "/" + k);
-          h5.put(vars + "/" + k, flat);
-          read.add(new Tensor(shape, flat));
-          w++;
+        for (String vars : groups) {
+          for (int k = 0; k < Math.max(count, 0) / groups.size(); k++) {
+            Dataset d = f.getDatasetByPath(vars + "/" + k);
+            int[] shape = d.getDimensions();
+            float[] flat = flatten(d.getData(), weights.get(w).size());
+            assertArrayEquals(weights.get(w).shape(), shape, vars + "/" + k);
+            assertArrayEquals(weights.get(w).values(), flat, vars + "/" + k);
+            h5.put(vars + "/" + k, flat);
+            read.add(new Tensor(shape, flat));
+            w++;
+          }
         }
       }
       assertEquals(weights.size(), w);
@@ -197,7 +199,8 @@ class KerasExportTest {
       net.setKerasWeights(read);
       assertArrayEquals(expected, net.predict(x, rows));
     }
-    return Map.of("h5", h5, "config", config);
+    return Map.of("h5", h5, "config", config, "bytes", bytes.toByteArray(), "x", x,
+        "expected", expected, "weights", weights);
   }
 
   private static float[] flatten(Object data, int size) {

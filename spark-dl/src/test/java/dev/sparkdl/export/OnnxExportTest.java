@@ -191,11 +191,13 @@ public class OnnxExportTest {
     float[] actual = runOnnx(model, x, rows, spec.inputShape());
     assertEquals(expected.length, actual.length);
     double max = 0;
+    double spread = 0;
     for (int i = 0; i < actual.length; i++) {
       max = Math.max(max, Math.abs(actual[i] - expected[i]));
+      spread = Math.max(spread, Math.abs(expected[i] - expected[i % (expected.length / rows)]));
     }
-    System.out.printf("%s: max |onnx - spark-dl| = %.3g over %d rows%n",
-        spec.layers().stream().map(l -> l.className()).toList(), max, rows);
+    System.out.printf("%s: max |onnx - spark-dl| = %.3g over %d rows (outputs vary by %.3g)%n",
+        spec.layers().stream().map(l -> l.className()).toList(), max, rows, spread);
     assertTrue(max <= TOLERANCE, "max difference " + max);
   }
 

@@ -13,7 +13,6 @@ import dev.sparkdl.spec.GaussianDropout;
 import dev.sparkdl.spec.GaussianNoise;
 import dev.sparkdl.spec.GlobalPooling;
 import dev.sparkdl.spec.LayerNormalization;
-import dev.sparkdl.spec.LayerSpec;
 import dev.sparkdl.spec.PReLU;
 import dev.sparkdl.spec.Permute;
 import dev.sparkdl.spec.RepeatVector;
@@ -21,14 +20,14 @@ import dev.sparkdl.spec.Sequential;
 import dev.sparkdl.spec.SpatialDropout;
 import dev.sparkdl.spec.UpSampling;
 import dev.sparkdl.spec.ZeroPadding;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Export of PReLU, LayerNormalization, the shape and the noise layers: all of them to .keras
- * (Keras 3 has each class), the noise layers (identity at inference) and keepdims to ONNX, and
- * a refusal naming the layer for each one without an ONNX translation.
+ * (Keras 3 has each class), the noise layers (identity at inference) and keepdims to ONNX
+ * ({@link OnnxToolboxExportTest} runs the others in ONNX Runtime), and ONNX's refusals naming
+ * the layer.
  */
 class ToolboxLayersExportTest {
 
@@ -60,24 +59,21 @@ class ToolboxLayersExportTest {
   }
 
   @Test
-  void refusesTheOthersForOnnxNamingTheLayer() {
-    List<LayerSpec> refused = List.of(PReLU.defaults(), LayerNormalization.defaults(),
-        ZeroPadding.of2D(1, 1), Cropping.of2D(1, 1), UpSampling.of2D(2, 2), Permute.of(2, 1, 3));
-    for (LayerSpec l : refused) {
-      Sequential s = Sequential.of(Dense.units(2), l, Flatten.of()).inputShape(4, 4, 2);
-      try (Network net = Network.create(s, null, 1)) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> OnnxExport.toBytes(s, net.kerasWeights(), "test"));
-        assertTrue(e.getMessage().contains("Layer 1 (" + l.className() + ") cannot be exported"
-            + " to ONNX"), e.getMessage());
-      }
-    }
-    Sequential r = Sequential.of(RepeatVector.of(2), Flatten.of()).inputShape(3);
-    try (Network net = Network.create(r, null, 1)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> OnnxExport.toBytes(r, net.kerasWeights(), "test"));
-      assertTrue(e.getMessage().contains("Layer 0 (RepeatVector) cannot be exported"),
-          e.getMessage());
+  void refusesForOnnxWhatItsOperatorsDoNotComputeNamingIt() {
+    Sequential leading = Sequential.of(LayerNormalization.defaults().axis(1), Flatten.of())
+        .inputShape(4, 2);
+    Sequential channelsFirst = Sequential.of(ZeroPadding.of2D(1, 1).dataFormat("channels_first"),
+        Flatten.of()).inputShape(2, 4, 4);
+    try (Network a = Network.create(leading, null, 1);
+        Network b = Network.create(channelsFirst, null, 1)) {
+      String e = assertThrows(IllegalArgumentException.class,
+          () -> OnnxExport.toBytes(leading, a.kerasWeights(), "test")).getMessage();
+      assertTrue(e.contains("Layer 0 (LayerNormalization) cannot be exported to ONNX:"
+          + " axis=[1] on input [4, 2] are not its trailing axes"), e);
+      e = assertThrows(IllegalArgumentException.class,
+          () -> OnnxExport.toBytes(channelsFirst, b.kerasWeights(), "test")).getMessage();
+      assertTrue(e.contains("Layer 0 (ZeroPadding2D) cannot be exported to ONNX:"
+          + " data_format='channels_first'"), e);
     }
   }
 }
