@@ -98,4 +98,15 @@ class MaskingLearningTest {
     assertTrue(acc >= 0.9, "held-out accuracy " + acc + " (chance: 0.5)");
     assertTrue(maxDiff < 1e-5, "the padding's side changes predictions by " + maxDiff);
   }
+
+  /** A network whose output still carries the mask is refused when fit starts, before a job. */
+  @Test
+  void anOutputCarryingTheMaskIsRefusedAtFitStart() {
+    NeuralNetClassifier c = new NeuralNetClassifier().setLayers(Sequential.of(
+        Embedding.of(VOCAB, 4).maskZero(true), Recurrent.lstm(3).returnSequences(true),
+        Dense.units(1).activation("sigmoid")));
+    String m = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.sparkdl.spec.SpecException.class, () -> c.fit(texts(8, 3, false))).getMessage();
+    assertTrue(m.contains("Layer 2 (Dense): the network's output still carries the mask"), m);
+  }
 }
