@@ -20,23 +20,33 @@ final class EmbeddingBlock extends AbstractBlock {
   private final Parameter table;
   private final float dropout;
   private final java.util.function.Supplier<java.util.SplittableRandom> random;
+  private final SequenceMask mask;
 
   EmbeddingBlock(int inputDim, int outputDim) {
-    this(inputDim, outputDim, 0f, null);
+    this(inputDim, outputDim, 0f, null, null);
+  }
+
+  /** Without Keras' {@code mask_zero}. */
+  EmbeddingBlock(int inputDim, int outputDim, float dropout,
+      java.util.function.Supplier<java.util.SplittableRandom> random) {
+    this(inputDim, outputDim, dropout, random, null);
   }
 
   /**
    * @param dropout Keras 1's word dropout: while training, rows of the table are dropped with
    *     this probability per batch and the others scaled by 1/(1 - dropout)
    * @param random the network's seeded generator, for the masks
+   * @param mask with Keras' {@code mask_zero}: receives {@code index != 0} on every pass; else
+   *     null
    */
   EmbeddingBlock(int inputDim, int outputDim, float dropout,
-      java.util.function.Supplier<java.util.SplittableRandom> random) {
+      java.util.function.Supplier<java.util.SplittableRandom> random, SequenceMask mask) {
     super(VERSION);
     this.inputDim = inputDim;
     this.outputDim = outputDim;
     this.dropout = dropout;
     this.random = random;
+    this.mask = mask;
     this.table = addParameter(Parameter.builder().setName("embeddings")
         .setType(Parameter.Type.WEIGHT).optShape(new Shape(inputDim, outputDim)).build());
   }
@@ -45,6 +55,9 @@ final class EmbeddingBlock extends AbstractBlock {
   protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
       PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
+    if (mask != null) {
+      mask.setFromIndices(x);
+    }
     NDArray w = store.getValue(table, x.getDevice(), training);
     NDArray idx = x.toType(DataType.INT64, false).flatten();
     NDArray rows = w.get(idx);

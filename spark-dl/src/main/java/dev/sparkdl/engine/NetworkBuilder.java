@@ -37,6 +37,7 @@ import dev.sparkdl.spec.Embedding;
 import dev.sparkdl.spec.Flatten;
 import dev.sparkdl.spec.GlobalPooling;
 import dev.sparkdl.spec.LayerNormalization;
+import dev.sparkdl.spec.MaskChain;
 import dev.sparkdl.spec.LayerSpec;
 import dev.sparkdl.spec.NoiseLayer;
 import dev.sparkdl.spec.PReLU;
@@ -112,6 +113,8 @@ final class NetworkBuilder {
       Sequential spec, List<Integer> inputShape, NDManager manager, Supplier<SplittableRandom> rnd,
       java.util.function.BooleanSupplier sampling) {
     spec.layerOutputShapes(inputShape); // fails early, naming the layer, for impossible shapes
+    boolean[] maskedIn = MaskChain.check(spec.layers()); // Embedding(mask_zero)'s mask, per layer
+    SequenceMask masks = new SequenceMask();
     SequentialBlock body = new SequentialBlock();
     List<Part> parts = new ArrayList<>();
     List<Integer> normChildren = new ArrayList<>();
@@ -148,6 +151,8 @@ final class NetworkBuilder {
         List<Integer> in = toChannelsLast(body, p.dataFormat(), shape);
         pooling(body, p, in);
         backToChannelsFirst(body, p.dataFormat(), p.rank());
+      } else if (layer instanceof GlobalPooling g && maskedIn[i] && "Average".equals(g.kind())) {
+        body.add(new MaskedAverageBlock(masks, g.keepdims()));
       } else if (layer instanceof GlobalPooling g) {
         List<Integer> kept = g.outputShape(shape);
         boolean max = "Max".equals(g.kind());
@@ -164,10 +169,10 @@ final class NetworkBuilder {
           return g.keepdims() ? pooled.reshape(batched(x.getShape().get(0), kept)) : pooled;
         }, g.className()));
       } else if (layer instanceof Recurrent r) {
-        recurrent(body, parts, i, r, shape, rnd);
+        recurrent(body, parts, i, r, shape, rnd, maskedIn[i] ? masks : null, false);
       } else if (layer instanceof Embedding e) {
         EmbeddingBlock b = new EmbeddingBlock(e.inputDim(), e.outputDim(), (float) e.dropout(),
-            rnd);
+            rnd, e.maskZero() ? masks : null);
         int[] kshape = {e.inputDim(), e.outputDim()};
         parts.add(new Part(i, b,
             List.of(new KerasWeight("embeddings", kshape, e.embeddingsInitializer())),
@@ -263,7 +268,7 @@ final class NetworkBuilder {
         Convolutions.separable(body, parts, i, c, in);
         backToChannelsFirst(body, c.dataFormat(), c.rank());
       } else if (layer instanceof Bidirectional b) {
-        Wrappers.bidirectional(body, parts, i, b, shape, rnd);
+        Wrappers.bidirectional(body, parts, i, b, shape, rnd, maskedIn[i] ? masks : null);
       } else if (layer instanceof TimeDistributed t) {
         Wrappers.timeDistributed(body, parts, i, t, shape, manager, rnd, sampling);
       } else if (CUSTOM.containsKey(layer.className())) {
@@ -590,10 +595,20 @@ final class NetworkBuilder {
         : Pool.avgPool1d(cf, k, st, pd, false, true);
   }
 
+  /**
+   * A recurrent layer. With Keras' mask ({@code masks} not null) it is always the NDArray loop
+   * of {@link RecurrentBlock}: PyTorch's fused kernels cannot skip masked steps.
+   *
+   * @param zeroOutputForMask Keras' {@code zero_output_for_mask} (Bidirectional sets it when
+   *     returning sequences)
+   */
   static void recurrent(SequentialBlock body, List<Part> parts, int i, Recurrent r,
-      List<Integer> shape, Supplier<SplittableRandom> rnd) {
+      List<Integer> shape, Supplier<SplittableRandom> rnd, SequenceMask masks,
+      boolean zeroOutputForMask) {
     Block b;
-    if (!r.isStandard()) {
+    if (masks != null) {
+      b = new RecurrentBlock(r, shape.get(1), rnd, masks, zeroOutputForMask);
+    } else if (!r.isStandard()) {
       b = new RecurrentBlock(r, shape.get(1), rnd);
     } else {
       switch (r.kind()) {

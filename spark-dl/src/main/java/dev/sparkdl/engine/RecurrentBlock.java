@@ -25,6 +25,11 @@ import java.util.function.Supplier;
  * as PyTorch's: {@code W_ih (G·u, in), W_hh (G·u, u)}, and {@code b_ih, b_hh (G·u)} with biases;
  * gates ordered i, f, g, o (LSTM) and r, z, n (GRU). With {@code reset_after=False} both GRU
  * biases act as one (Keras' single bias).
+ *
+ * <p>With Keras' mask ({@code Embedding(mask_zero=True)}), as Keras' RNN loop: at a masked step
+ * the state (h, and c for LSTM) is carried over unchanged, and the step's output is the carried
+ * state, or zeros with {@code zero_output_for_mask} (which Bidirectional sets when it returns
+ * sequences). Going backwards reads the mask backwards with the steps.
  */
 final class RecurrentBlock extends AbstractBlock {
   private static final byte VERSION = 1;
@@ -34,11 +39,25 @@ final class RecurrentBlock extends AbstractBlock {
   private final Parameter whh;
   private final Parameter bih;
   private final Parameter bhh;
+  private final SequenceMask sequenceMask;
+  private final boolean zeroOutputForMask;
 
   RecurrentBlock(Recurrent spec, int inputSize, Supplier<SplittableRandom> random) {
+    this(spec, inputSize, random, null, false);
+  }
+
+  /**
+   * @param sequenceMask the network's mask when this layer receives one, else null
+   * @param zeroOutputForMask Keras' {@code zero_output_for_mask}: zeros, not the carried state,
+   *     as the output of masked steps
+   */
+  RecurrentBlock(Recurrent spec, int inputSize, Supplier<SplittableRandom> random,
+      SequenceMask sequenceMask, boolean zeroOutputForMask) {
     super(VERSION);
     this.spec = spec;
     this.random = random;
+    this.sequenceMask = sequenceMask;
+    this.zeroOutputForMask = zeroOutputForMask;
     int rows = spec.gates() * spec.units();
     wih = addParameter(param("w_ih", Parameter.Type.WEIGHT, new Shape(rows, inputSize)));
     whh = addParameter(param("w_hh", Parameter.Type.WEIGHT, new Shape(rows, spec.units())));
@@ -82,10 +101,13 @@ final class RecurrentBlock extends AbstractBlock {
     String act = spec.activation();
     String rec = spec.recurrentActivation();
     NDList outputs = new NDList();
+    NDArray keras = sequenceMask == null ? null : sequenceMask.get();
     for (long s = 0; s < steps; s++) {
       long t = spec.goBackwards() ? steps - 1 - s : s;
       NDArray xt = projected.get(":, " + t + ", :");
       NDArray hIn = stateMask == null ? h : h.mul(stateMask);
+      NDArray hPrev = h;
+      NDArray cPrev = c;
       switch (spec.kind()) {
         case "LSTM" -> {
           NDArray gates = xt.add(hIn.matMul(whT));
@@ -123,6 +145,18 @@ final class RecurrentBlock extends AbstractBlock {
           h = z.mul(h).add(z.neg().add(1f).mul(n));
         }
         default -> h = ActivationFunctions.apply(act, xt.add(hIn.matMul(whT)));
+      }
+      if (keras != null) {
+        // m is 0 or 1, so m·new + (1 - m)·old is exactly one of the two
+        NDArray m = keras.get(":, " + t).expandDims(1);
+        NDArray off = m.neg().add(1f);
+        NDArray stepped = h.mul(m);
+        h = stepped.add(hPrev.mul(off));
+        if (c != null) {
+          c = c.mul(m).add(cPrev.mul(off));
+        }
+        outputs.add(zeroOutputForMask ? stepped : h);
+        continue;
       }
       outputs.add(h);
     }

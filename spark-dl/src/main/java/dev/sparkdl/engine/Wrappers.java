@@ -28,9 +28,14 @@ final class Wrappers {
    * in reading order, as Keras'), keeps the last step unless it returns sequences, and the
    * backward branch's sequence is reversed back, as Keras' Bidirectional does; then the merge.
    * Two weight parts, forward then backward, as Keras orders them.
+   *
+   * <p>With Keras' mask ({@code masks} not null) each branch is {@link RecurrentBlock}, which
+   * reads the steps and the mask backwards itself where the layer goes backwards, and, as
+   * Keras' Bidirectional sets {@code zero_output_for_mask} when returning sequences, outputs
+   * zeros at masked steps then.
    */
   static void bidirectional(SequentialBlock body, List<NetworkBuilder.Part> parts, int i,
-      Bidirectional b, List<Integer> shape, Supplier<SplittableRandom> rnd) {
+      Bidirectional b, List<Integer> shape, Supplier<SplittableRandom> rnd, SequenceMask masks) {
     Recurrent[] directions = {b.layer(), b.backwardLayer()};
     String[] tags = {"forward_", "backward_"};
     List<Block> branches = new ArrayList<>();
@@ -40,10 +45,12 @@ final class Wrappers {
       SequentialBlock branch = new SequentialBlock();
       // each branch starts with its own list: DJL's GRU and RNN blocks append their initial
       // state to the list they are given, which the other branch would then receive
-      branch.add(r.goBackwards() ? NetworkBuilder.lambda(x -> x.flip(1), "reverse")
+      boolean flip = r.goBackwards() && masks == null;
+      branch.add(flip ? NetworkBuilder.lambda(x -> x.flip(1), "reverse")
           : NetworkBuilder.lambda(x -> x, "inputs"));
-      NetworkBuilder.recurrent(branch, parts, i, r.goBackwards(false).returnSequences(true),
-          shape, rnd);
+      NetworkBuilder.recurrent(branch, parts, i,
+          r.goBackwards(r.goBackwards() && !flip).returnSequences(true), shape, rnd, masks,
+          r.returnSequences());
       NetworkBuilder.Part p = parts.remove(parts.size() - 1);
       String tag = tags[d] + LayerTypes.snakeCase(r.kind()) + "/";
       List<KerasWeight> keras = new ArrayList<>();

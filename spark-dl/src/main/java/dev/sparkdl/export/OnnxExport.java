@@ -105,6 +105,11 @@ public final class OnnxExport extends OnnxGraph {
             + " be exported to ONNX: data_format='channels_first' is not translated; export a"
             + " channels-last network.");
       }
+      if (layer instanceof Embedding e && e.maskZero()) {
+        throw new IllegalArgumentException("Layer " + i + " (Embedding) cannot be exported to"
+            + " ONNX: mask_zero=True is not translated (the graph would not skip the padded"
+            + " steps).");
+      }
       int need = weightCount(layer);
       if (need < 0) {
         throw new IllegalArgumentException("Layer " + i + " (" + layer.className() + ") cannot"

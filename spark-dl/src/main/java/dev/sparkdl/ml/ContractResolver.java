@@ -107,6 +107,8 @@ final class ContractResolver {
       NeuralNetParams p, StructType schema, boolean classifier, String featuresCol,
       String labelCol) {
     Sequential spec = p.getLayersSpec();
+    // a network whose output still carries Embedding(mask_zero)'s mask: refused before any job
+    dev.sparkdl.spec.MaskChain.check(spec.layers());
     StructField features = ColumnChecks.features(schema, featuresCol);
     StructField labelField = ColumnChecks.label(schema, labelCol, classifier);
     checkValidationIndicator(p, schema);

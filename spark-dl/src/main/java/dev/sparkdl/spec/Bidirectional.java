@@ -89,14 +89,14 @@ public record Bidirectional(Recurrent layer, String mergeMode) implements LayerS
       new Bidirectional(Recurrent.lstm(1), null); // throws the merge_mode message
     }
     String mode = c.optString("merge_mode", "concat");
-    LayerSpec inner = TimeDistributed.readInner(c, "layer");
+    LayerSpec inner = TimeDistributed.readInner(c, "layer", true);
     if (!(inner instanceof Recurrent r)) {
       throw new SpecException("Bidirectional wraps a recurrent layer (SimpleRNN, GRU or LSTM)."
           + " Received: " + inner.className());
     }
     Bidirectional b = new Bidirectional(r, mode);
     if (c.has("backward_layer") && c.optRaw("backward_layer") != null) {
-      LayerSpec back = TimeDistributed.readInner(c, "backward_layer");
+      LayerSpec back = TimeDistributed.readInner(c, "backward_layer", true);
       if (!b.backwardLayer().equals(back)) {
         throw new SpecException("Bidirectional: the backward_layer must mirror the layer (the"
             + " same class and arguments, go_backwards inverted); spark-dl does not support a"

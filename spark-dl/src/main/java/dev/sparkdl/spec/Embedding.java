@@ -19,9 +19,13 @@ import java.util.Map;
  * @param dropout Keras 1's {@code dropout}: while training, each batch drops whole rows of the
  *     table (words) with this probability and scales the others by 1/(1 - dropout); 0 (the
  *     default, and all Keras 2 and 3 have) for none
+ * @param maskZero Keras' {@code mask_zero}: index 0 is padding, and the layers after it see
+ *     Keras' mask {@code index != 0} (recurrent layers skip the padded steps, {@code
+ *     GlobalAveragePooling1D} averages over the others; see {@link MaskChain} for what may
+ *     follow). The table keeps its {@code input_dim} rows.
  */
 public record Embedding(int inputDim, int outputDim, String embeddingsInitializer,
-    WeightRules rules, double dropout)
+    WeightRules rules, double dropout, boolean maskZero)
     implements LayerSpec {
 
   /** Validates. */
@@ -40,6 +44,12 @@ public record Embedding(int inputDim, int outputDim, String embeddingsInitialize
     }
   }
 
+  /** The constructor without {@code mask_zero}. */
+  public Embedding(int inputDim, int outputDim, String embeddingsInitializer, WeightRules rules,
+      double dropout) {
+    this(inputDim, outputDim, embeddingsInitializer, rules, dropout, false);
+  }
+
   /** The constructor without Keras 1's dropout. */
   public Embedding(int inputDim, int outputDim, String embeddingsInitializer, WeightRules rules) {
     this(inputDim, outputDim, embeddingsInitializer, rules, 0.0);
@@ -52,7 +62,12 @@ public record Embedding(int inputDim, int outputDim, String embeddingsInitialize
 
   /** @return a copy with these regularizers and constraints (see {@link WeightRules}) */
   public Embedding rules(WeightRules rules) {
-    return new Embedding(inputDim, outputDim, embeddingsInitializer, rules, dropout);
+    return new Embedding(inputDim, outputDim, embeddingsInitializer, rules, dropout, maskZero);
+  }
+
+  /** @return a copy with Keras' {@code mask_zero}: index 0 is padding that later layers skip */
+  public Embedding maskZero(boolean mask) {
+    return new Embedding(inputDim, outputDim, embeddingsInitializer, rules, dropout, mask);
   }
 
   /**
@@ -85,6 +100,9 @@ public record Embedding(int inputDim, int outputDim, String embeddingsInitialize
     if (dropout > 0) {
       c.put("dropout", dropout); // Keras 1's argument
     }
+    if (maskZero) {
+      c.put("mask_zero", true);
+    }
     return c;
   }
 
@@ -107,8 +125,8 @@ public record Embedding(int inputDim, int outputDim, String embeddingsInitialize
         "random_uniform");
     Embedding e = new Embedding(in, out, init,
         WeightRules.read(c, WeightRules.EMBEDDINGS, WeightRules.KERAS1_EMBEDDINGS),
-        c.optDouble("dropout", 0.0)); // Keras 1
-    c.only("mask_zero", false);
+        c.optDouble("dropout", 0.0), // Keras 1
+        c.optBoolean("mask_zero", false)); // the same key in Keras 1, 2 and 3
     Keras1.offKeys(c);
     c.ignore("input_length", "sparse");
     c.finish();

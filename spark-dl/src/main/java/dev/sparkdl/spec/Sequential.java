@@ -33,6 +33,7 @@ public record Sequential(List<LayerSpec> layers, List<Integer> inputShape) {
       }
     }
     layers = List.copyOf(layers);
+    MaskChain.maskedInputs(layers); // a layer that cannot take Embedding(mask_zero)'s mask
     if (inputShape != null) {
       if (inputShape.isEmpty() || inputShape.stream().anyMatch(d -> d == null || d <= 0)) {
         throw new SpecException(

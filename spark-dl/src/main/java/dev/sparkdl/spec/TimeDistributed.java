@@ -95,6 +95,15 @@ public record TimeDistributed(LayerSpec layer) implements LayerSpec {
    * and {@code registered_name} too (Keras 3).
    */
   static LayerSpec readInner(Config c, String key) {
+    return readInner(c, key, false);
+  }
+
+  /**
+   * @param bidirectional whether the wrapper is Bidirectional, which sets its layers' {@code
+   *     zero_output_for_mask} to their {@code return_sequences} (and writes it so); that value
+   *     is the wrapper's business and is accepted
+   */
+  static LayerSpec readInner(Config c, String key, boolean bidirectional) {
     Object raw = c.optRaw(key);
     if (!(raw instanceof Map<?, ?> m) || !(m.get("class_name") instanceof String cls)) {
       throw new SpecException(c.owner() + ": `" + key + "` must be a layer {\"class_name\": ...,"
@@ -108,6 +117,10 @@ public record TimeDistributed(LayerSpec layer) implements LayerSpec {
     cfg.remove("batch_input_shape");
     cfg.remove("batch_shape");
     cfg.remove("input_shape");
+    if (bidirectional && cfg.containsKey("zero_output_for_mask") && java.util.Objects.equals(
+        cfg.get("zero_output_for_mask"), cfg.getOrDefault("return_sequences", false))) {
+      cfg.remove("zero_output_for_mask");
+    }
     try {
       return LayerTypes.read(cls, cfg);
     } catch (SpecException e) {

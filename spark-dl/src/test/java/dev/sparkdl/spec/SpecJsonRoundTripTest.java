@@ -51,6 +51,7 @@ class SpecJsonRoundTripTest {
             Recurrent.gru(8).returnSequences(true),
             Recurrent.simpleRnn(4).activation("relu"),
             Embedding.of(1000, 16),
+            Embedding.of(1000, 16).maskZero(true),
             ReLU.defaults(),
             ReLU.defaults().maxValue(6),
             ReLU.defaults().maxValue(1.4).negativeSlope(0.2).threshold(0.2),
