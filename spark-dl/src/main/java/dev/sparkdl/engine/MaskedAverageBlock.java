@@ -10,8 +10,9 @@ import ai.djl.util.PairList;
 /**
  * Keras' {@code GlobalAveragePooling1D} over a masked sequence: {@code (batch, steps, channels)}
  * to {@code (batch, channels)} (or {@code (batch, 1, channels)} with {@code keepdims}), the sum
- * over unmasked steps divided by their number. As in Keras, a sequence with no unmasked step
- * gives 0/0 (NaN).
+ * over unmasked steps divided by their number. A sequence with no unmasked step (an empty text)
+ * averages to 0: Keras divides 0 by 0 there and returns NaN, which spark-dl never hands out
+ * silently.
  */
 final class MaskedAverageBlock extends AbstractBlock {
   private static final byte VERSION = 1;
@@ -29,7 +30,8 @@ final class MaskedAverageBlock extends AbstractBlock {
       PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     NDArray m = mask.get().expandDims(2); // (batch, steps, 1)
-    NDArray mean = x.mul(m).sum(new int[] {1}, keepdims).div(m.sum(new int[] {1}, keepdims));
+    NDArray count = m.sum(new int[] {1}, keepdims).maximum(1f);
+    NDArray mean = x.mul(m).sum(new int[] {1}, keepdims).div(count);
     return new NDList(mean);
   }
 
