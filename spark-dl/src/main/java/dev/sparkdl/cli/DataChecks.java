@@ -46,7 +46,8 @@ final class DataChecks {
       if (t instanceof StringType) {
         Column col = functions.col(c);
         List<Row> bad = data.select(col).where(col.isNotNull()
-            .and(col.try_cast("double").isNull())).limit(1).collectAsList();
+            .and(functions.expr("try_cast(`" + c.replace("`", "``") + "` AS DOUBLE)").isNull()))
+            .limit(1).collectAsList();
         String example = bad.isEmpty() ? "" : ", e.g. \"" + bad.get(0).getString(0) + "\"";
         throw new JobFileException(key + ": feature column \"" + c + "\" holds strings"
             + example + ", but features must be numbers. Fix or drop the cells that are not"

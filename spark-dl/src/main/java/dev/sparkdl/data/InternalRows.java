@@ -1,10 +1,13 @@
 package dev.sparkdl.data;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -12,6 +15,12 @@ import org.apache.spark.sql.types.StructType;
  * of {@link InternalRow} and making a DataFrame of them. Converting to and from external
  * {@code Row}s would build a Vector object per row and re-encode every column; this avoids both
  * (Spark's own ML models work on this level too).
+ *
+ * <p>Also the one place that differs between Spark 3.5 and 4.x: in 4.x the JVM implementation
+ * moved to {@code org.apache.spark.sql.classic} ({@code Dataset.queryExecution} and {@code
+ * SparkSession.internalCreateDataFrame} live there), in 3.5 they are on the public classes. Both
+ * are found by name on the object at hand, so one source tree builds for both; a Spark Connect
+ * session or DataFrame, which has neither, is refused.
  */
 public final class InternalRows {
   private InternalRows() {}
@@ -22,7 +31,8 @@ public final class InternalRows {
    *     so copy what outlives one iteration step
    */
   public static RDD<InternalRow> of(Dataset<Row> data) {
-    return classic(data).queryExecution().toRdd();
+    Object qe = call(data, "queryExecution", new Class<?>[0], "DataFrame");
+    return ((QueryExecution) qe).toRdd();
   }
 
   /**
@@ -31,21 +41,31 @@ public final class InternalRows {
    * @param schema the schema
    * @return the DataFrame
    */
+  @SuppressWarnings("unchecked")
   public static Dataset<Row> dataFrame(SparkSession spark, RDD<InternalRow> rows, StructType schema) {
-    if (!(spark instanceof org.apache.spark.sql.classic.SparkSession s)) {
-      throw new UnsupportedOperationException(
-          "spark-dl runs inside the JVM Spark session; a Spark Connect session ("
-              + spark.getClass().getName() + ") is not supported.");
-    }
-    return s.internalCreateDataFrame(rows, schema, false);
+    return (Dataset<Row>) call(spark, "internalCreateDataFrame",
+        new Class<?>[] {RDD.class, StructType.class, boolean.class}, "session", rows, schema, false);
   }
 
-  private static org.apache.spark.sql.classic.Dataset<Row> classic(Dataset<Row> data) {
-    if (!(data instanceof org.apache.spark.sql.classic.Dataset<Row> c)) {
-      throw new UnsupportedOperationException(
-          "spark-dl runs inside the JVM Spark session; a Spark Connect DataFrame ("
-              + data.getClass().getName() + ") is not supported.");
+  private static Object call(Object target, String name, Class<?>[] types, String what,
+      Object... args) {
+    Method m;
+    try {
+      m = target.getClass().getMethod(name, types);
+    } catch (NoSuchMethodException e) {
+      throw new UnsupportedOperationException("spark-dl runs inside the JVM Spark session; a"
+          + " Spark Connect " + what + " (" + target.getClass().getName() + ") is not"
+          + " supported.", e);
     }
-    return c;
+    try {
+      return m.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

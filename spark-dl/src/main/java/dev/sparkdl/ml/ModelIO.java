@@ -105,7 +105,9 @@ final class ModelIO {
     @Override
     public void saveImpl(String path) {
       try {
-        DefaultParamsWriter$.MODULE$.saveMetadata(stage, path, sparkSession());
+        // the SparkContext forms exist in Spark 3.5 and 4.x alike (4.x adds SparkSession ones)
+        DefaultParamsWriter$.MODULE$.saveMetadata(stage, path, sparkSession().sparkContext(),
+            scala.Option.empty(), scala.Option.empty());
         FileSystem fs = new Path(path).getFileSystem(conf());
         try (OutputStream out = fs.create(new Path(path, INFO), false)) {
           JSON.writerWithDefaultPrettyPrinter().writeValue(out, info());
@@ -230,7 +232,7 @@ final class ModelIO {
             + " saved Spark ML stage (there is no metadata/ directory).");
       }
       DefaultParamsReader.Metadata meta =
-          DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession());
+          DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession().sparkContext(), "");
       if (!type.getName().equals(meta.className())) {
         throw new ModelLoadException("Cannot load " + what + " from " + path + ": the directory"
             + " holds a " + meta.className() + " (saved by Spark " + meta.sparkVersion()

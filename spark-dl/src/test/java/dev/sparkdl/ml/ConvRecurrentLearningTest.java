@@ -184,8 +184,8 @@ class ConvRecurrentLearningTest {
     // channels arrive as RGB: a red pixel is (255, 0, 0), a blue one (0, 0, 255)
     Row r = spark.read().format("image").load(red.toString()).first();
     org.apache.spark.sql.catalyst.InternalRow internal =
-        org.apache.spark.sql.catalyst.InternalRow.fromSeq(scala.jdk.javaapi.CollectionConverters
-            .asScala(List.<Object>of(org.apache.spark.sql.catalyst.CatalystTypeConverters
+        org.apache.spark.sql.catalyst.InternalRow.fromSeq(scala.collection.JavaConverters
+            .asScalaBuffer(List.<Object>of(org.apache.spark.sql.catalyst.CatalystTypeConverters
                 .convertToCatalyst(r.get(0)))).toSeq());
     float[] px = new float[6];
     dev.sparkdl.data.Features.write(internal, 0,

@@ -37,7 +37,7 @@ class TuningAndWarmStartTest {
     return new ParamGridBuilder()
         .addGrid(c.learningRate(), new double[] {0.001, 0.03})
         .addGrid(c.batchSize(), new int[] {8, 32})
-        .addGrid(c.layers(), scala.jdk.javaapi.CollectionConverters.asScala(
+        .addGrid(c.layers(), scala.collection.JavaConverters.asScalaBuffer(
             java.util.List.of(small, wide)))
         .build();
   }
