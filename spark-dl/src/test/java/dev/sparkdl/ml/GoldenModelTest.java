@@ -22,17 +22,24 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A model saved by release 0.1 (format 1) is kept under src/test/resources/golden/ with the
- * probabilities it gave; every later release must load it and score the same.
+ * Models saved by earlier builds are kept under src/test/resources/golden/ with the
+ * probabilities they gave; every later release, and every Spark build of this one, must load
+ * them and score the same: release 0.1's (format 1, written by the Spark 4.1 / Scala 2.13 build)
+ * and one written by the Spark 3.5 / Scala 2.12 build (docs/spark-versions.md). CI runs this test
+ * in both builds, so a model crosses between Spark 3.5 and 4.1 in both directions.
  */
 class GoldenModelTest {
   static final String GOLDEN = "golden/iris-classifier-format-1";
 
-  @Test
-  void goldenModelLoadsAndScoresAsWhenSaved() throws Exception {
-    Path dir = Paths.get(GoldenModelTest.class.getClassLoader().getResource(GOLDEN).toURI());
+  @ParameterizedTest
+  @ValueSource(strings = {GOLDEN, "golden/iris-classifier-spark-3.5.9-scala-2.12"})
+  void goldenModelLoadsAndScoresAsWhenSaved(String golden) throws Exception {
+    Path dir = Paths.get(GoldenModelTest.class.getClassLoader().getResource(golden).toURI());
+    TestSpark.session(); // loading reads the metadata with the active session
     NeuralNetClassificationModel model = NeuralNetClassificationModel.load(dir.resolve("model").toString());
     JsonNode expected = new ObjectMapper().readTree(dir.resolve("expected-probabilities.json").toFile());
     List<Row> rows = model.transform(Datasets.iris(TestSpark.session())).select("probability").collectAsList();
@@ -49,11 +56,15 @@ class GoldenModelTest {
     assertEquals(4, model.history().size());
   }
 
-  /** Regenerates the golden model: run with -Dsparkdl.writeGolden=DIR (the test resources). */
+  /**
+   * Regenerates a golden model: run with -Dsparkdl.writeGolden=DIR (the test resources) and
+   * -Dsparkdl.goldenName=golden/NAME (default: release 0.1's), in the build that should write it.
+   */
   @Test
   @EnabledIfSystemProperty(named = "sparkdl.writeGolden", matches = ".+")
   void writeGolden() throws IOException, URISyntaxException {
-    Path dir = Paths.get(System.getProperty("sparkdl.writeGolden")).resolve(GOLDEN);
+    Path dir = Paths.get(System.getProperty("sparkdl.writeGolden"))
+        .resolve(System.getProperty("sparkdl.goldenName", GOLDEN));
     Dataset<Row> iris = Datasets.iris(TestSpark.session());
     NeuralNetClassificationModel model = new NeuralNetClassifier()
         .setLayers(Sequential.of(Dense.units(8).activation("relu"), BatchNormalization.defaults(),
