@@ -114,6 +114,26 @@ public sealed interface Optimizer
     };
   }
 
+  /** The arguments Adam and its variants share, checked as Keras checks them. */
+  private static void checkMoments(String owner, double learningRate, double beta1,
+      double beta2, double epsilon) {
+    positive(owner, "learning_rate", learningRate);
+    unit(owner, "beta_1", beta1);
+    unit(owner, "beta_2", beta2);
+    positive(owner, "epsilon", epsilon);
+  }
+
+  /** The Keras config keys Adam and its variants share, in Keras' order. */
+  private static Map<String, Object> momentsConfig(double learningRate, double beta1,
+      double beta2, double epsilon) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("learning_rate", learningRate);
+    c.put("beta_1", beta1);
+    c.put("beta_2", beta2);
+    c.put("epsilon", epsilon);
+    return c;
+  }
+
   private static void positive(String owner, String key, double v) {
     if (!(v > 0) || Double.isInfinite(v)) {
       throw new SpecException(
@@ -215,10 +235,7 @@ public sealed interface Optimizer
 
     /** Validates. */
     public Adam {
-      positive("Adam", "learning_rate", learningRate);
-      unit("Adam", "beta_1", beta1);
-      unit("Adam", "beta_2", beta2);
-      positive("Adam", "epsilon", epsilon);
+      checkMoments("Adam", learningRate, beta1, beta2, epsilon);
     }
 
     @Override
@@ -233,11 +250,7 @@ public sealed interface Optimizer
 
     @Override
     public Map<String, Object> config() {
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("learning_rate", learningRate);
-      c.put("beta_1", beta1);
-      c.put("beta_2", beta2);
-      c.put("epsilon", epsilon);
+      Map<String, Object> c = momentsConfig(learningRate, beta1, beta2, epsilon);
       if (amsgrad) {
         c.put("amsgrad", true);
       }
@@ -587,10 +600,7 @@ public sealed interface Optimizer
       GradientOptions options) implements Optimizer {
     /** Validates. */
     public Nadam {
-      positive("Nadam", "learning_rate", learningRate);
-      unit("Nadam", "beta_1", beta1);
-      unit("Nadam", "beta_2", beta2);
-      positive("Nadam", "epsilon", epsilon);
+      checkMoments("Nadam", learningRate, beta1, beta2, epsilon);
     }
 
     @Override
@@ -617,11 +627,7 @@ public sealed interface Optimizer
 
     @Override
     public Map<String, Object> config() {
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("learning_rate", learningRate);
-      c.put("beta_1", beta1);
-      c.put("beta_2", beta2);
-      c.put("epsilon", epsilon);
+      Map<String, Object> c = momentsConfig(learningRate, beta1, beta2, epsilon);
       options.writeTo(c);
       return c;
     }
@@ -641,10 +647,7 @@ public sealed interface Optimizer
       GradientOptions options) implements Optimizer {
     /** Validates. */
     public Adamax {
-      positive("Adamax", "learning_rate", learningRate);
-      unit("Adamax", "beta_1", beta1);
-      unit("Adamax", "beta_2", beta2);
-      positive("Adamax", "epsilon", epsilon);
+      checkMoments("Adamax", learningRate, beta1, beta2, epsilon);
     }
 
     @Override
@@ -671,11 +674,7 @@ public sealed interface Optimizer
 
     @Override
     public Map<String, Object> config() {
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("learning_rate", learningRate);
-      c.put("beta_1", beta1);
-      c.put("beta_2", beta2);
-      c.put("epsilon", epsilon);
+      Map<String, Object> c = momentsConfig(learningRate, beta1, beta2, epsilon);
       options.writeTo(c);
       return c;
     }
